@@ -1,0 +1,57 @@
+from django.db import models
+
+
+class ConventionKind(models.TextChoices):
+    PARTNERSHIP = "partnership", "Convention de partenariat"
+    NATIONAL_FRAMEWORK = "national_framework", "Convention cadre nationale"
+    FRAMEWORK_AGREEMENT = "framework_agreement", "Accord-cadre"
+    REINFORCED_PARTNERSHIP = "reinforced_partnership", "Accord de partenariat renforcé"
+    MULTI_YEAR = "multi_year", "Convention pluriannuelle de partenariat"
+    FINANCIAL = "financial", "Convention financière"
+    OTHER = "other", "Autre"
+
+
+class Scope(models.TextChoices):
+    NATIONAL = "national", "Nationale"
+    REGIONAL = "regional", "Régionale"
+    LOCAL = "local", "Locale"
+
+
+class Status(models.TextChoices):
+    """Derived from the dates, never typed: see ConventionQuerySet.with_status()."""
+
+    DRAFT = "draft", "Projet"
+    SIGNED = "signed", "Signée, pas encore en vigueur"
+    IN_FORCE = "in_force", "En vigueur"
+    EXPIRED = "expired", "Échue"
+    TERMINATED = "terminated", "Résiliée"
+
+
+class PartyRole(models.TextChoices):
+    NETWORK = "network", "Réseau des Missions Locales"
+    PARTNER = "partner", "Partenaire"
+    STATE = "state", "État"
+    FUNDER = "funder", "Financeur"
+    OTHER = "other", "Autre"
+
+
+class CommitmentStatus(models.TextChoices):
+    PLANNED = "planned", "Prévue"
+    IN_PROGRESS = "in_progress", "En cours"
+    DONE = "done", "Réalisée"
+    DROPPED = "dropped", "Abandonnée"
+
+
+class ReviewKind(models.TextChoices):
+    STEERING_COMMITTEE = "steering_committee", "Comité de suivi"
+    INTERIM_REVIEW = "interim_review", "Bilan d'étape"
+    ANNUAL_MEETING = "annual_meeting", "Rencontre annuelle"
+    OTHER = "other", "Autre"
+
+
+class AttachmentKind(models.TextChoices):
+    SIGNED_COPY = "signed_copy", "Convention signée"
+    ANNEX = "annex", "Annexe"
+    PRESS_RELEASE = "press_release", "Communiqué de presse"
+    PHOTO = "photo", "Photo"
+    OTHER = "other", "Autre"

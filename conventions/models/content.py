@@ -1,0 +1,126 @@
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from partners.models import Partner
+
+from ..enums import CommitmentStatus
+from .convention import Convention
+
+
+class Axis(models.Model):
+    """A numbered axis of cooperation ("axe de coopération")."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="axes"
+    )
+    number = models.PositiveSmallIntegerField("numéro")
+    title = models.CharField("intitulé", max_length=500)
+    description = models.TextField("description", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "axe"
+        verbose_name_plural = "axes"
+        ordering = ["convention", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "number"],
+                name="axis_unique_number",
+                violation_error_message=(
+                    "Deux axes d'une même convention ne peuvent pas porter le même numéro."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="axis_number_positive",
+                violation_error_message="Les axes sont numérotés à partir de 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Axe {self.number} : {self.title}"
+
+
+class Commitment(models.Model):
+    """An action or commitment, under an axis or the convention as a whole, borne by a party."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="commitments"
+    )
+    axis = models.ForeignKey(
+        Axis,
+        verbose_name="axe",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    text = models.TextField("action ou engagement")
+    bearer = models.ForeignKey(
+        Partner,
+        verbose_name="porté par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        help_text="Laisser vide pour un engagement commun à toutes les parties.",
+    )
+    status = models.CharField(
+        "avancement",
+        max_length=20,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.PLANNED,
+    )
+    due_on = models.DateField("échéance", null=True, blank=True)
+    note = models.TextField("note de suivi", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "action ou engagement"
+        verbose_name_plural = "actions et engagements"
+        ordering = ["convention", "axis__number", "position", "pk"]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def save(self, *args, **kwargs):
+        if self.axis_id:
+            self.convention_id = self.axis.convention_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_joint(self) -> bool:
+        return self.bearer_id is None
+
+
+class Target(models.Model):
+    """A quantified target ("150 000 jeunes suivis en 2010") and, once known, what was reached."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="targets"
+    )
+    label = models.CharField("objectif", max_length=255)
+    value = models.DecimalField("valeur visée", max_digits=14, decimal_places=2)
+    unit = models.CharField("unité", max_length=50, blank=True)
+    year = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    actual_value = models.DecimalField(
+        "valeur atteinte", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "objectif chiffré"
+        verbose_name_plural = "objectifs chiffrés"
+        ordering = ["convention", "year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & (Q(actual_value__isnull=True) | Q(actual_value__gte=0)),
+                name="target_values_not_negative",
+                violation_error_message="Un objectif chiffré ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label

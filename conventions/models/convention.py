@@ -1,0 +1,393 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from partners.models import Partner, Territory
+
+from ..dates import SubtractMonths, add_months, end_of_term
+from ..enums import ConventionKind, PartyRole, Scope, Status
+from .taxonomy import Audience, Theme
+
+MIN_SIGNED_PARTIES = 2
+
+
+def status_condition(status: str, day: datetime.date) -> Q:
+    """The database condition for a convention to be in `status` on `day`.
+
+    Mirrors Convention.status_on(); the two are tested against each other on every boundary.
+    """
+    signed = Q(signed_on__isnull=False)
+    terminated = Q(terminated_on__lte=day)
+    not_yet_effective = Q(effective_on__gt=day)
+    ended = Q(end_on__lt=day)
+    return {
+        Status.DRAFT: ~signed,
+        Status.TERMINATED: signed & terminated,
+        Status.SIGNED: signed & ~terminated & not_yet_effective,
+        Status.EXPIRED: signed & ~terminated & ~not_yet_effective & ended,
+        Status.IN_FORCE: signed & ~terminated & ~not_yet_effective & ~ended,
+    }[Status(status)]
+
+
+class ConventionQuerySet(models.QuerySet):
+    def with_status(self, on: datetime.date | None = None):
+        """Annotate `db_status`, the lifecycle status on `on` (today by default)."""
+        day = on or timezone.localdate()
+        return self.annotate(
+            db_status=Case(
+                *(When(status_condition(s, day), then=Value(s.value)) for s in Status),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_notice_deadline(self):
+        """Annotate `db_notice_deadline`: the end date minus the notice period."""
+        return self.annotate(db_notice_deadline=SubtractMonths(F("end_on"), F("notice_months")))
+
+    def in_status(self, *statuses: str, on: datetime.date | None = None):
+        day = on or timezone.localdate()
+        condition = Q()
+        for status in statuses:
+            condition |= status_condition(status, day)
+        return self.filter(condition)
+
+    def in_force(self, on: datetime.date | None = None):
+        return self.in_status(Status.IN_FORCE, on=on)
+
+    def for_partner(self, partner: Partner):
+        return self.filter(parties__partner=partner)
+
+
+class Convention(models.Model):
+    reference = models.CharField(
+        "référence",
+        max_length=20,
+        unique=True,
+        editable=False,
+        help_text="Attribuée automatiquement : CONV-année de signature-numéro.",
+    )
+    title = models.CharField("intitulé", max_length=255)
+    kind = models.CharField("type", max_length=30, choices=ConventionKind.choices)
+    scope = models.CharField("portée", max_length=10, choices=Scope.choices, default=Scope.NATIONAL)
+    summary = models.TextField("résumé", blank=True)
+    preamble = models.TextField("préambule", blank=True)
+    objectives = models.TextField("objectifs", blank=True)
+
+    signed_on = models.DateField("date de signature", null=True, blank=True)
+    signed_at = models.CharField("lieu de signature", max_length=150, blank=True)
+    event = models.CharField(
+        "événement", max_length=200, blank=True, help_text="Salon, congrès… où la convention a été signée."
+    )
+    effective_on = models.DateField(
+        "date d'effet",
+        null=True,
+        blank=True,
+        help_text="Début de la période pour une convention pluriannuelle ; par défaut, la date de signature.",
+    )
+    duration_months = models.PositiveSmallIntegerField("durée (mois)", null=True, blank=True)
+    period_end = models.DateField(
+        "fin de période", null=True, blank=True, help_text="À la place d'une durée : « 2023-2025 »."
+    )
+    end_on = models.DateField(
+        "date de fin",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Calculée : durée ou période, ou dernier avenant qui la modifie.",
+    )
+    notice_months = models.PositiveSmallIntegerField("préavis de résiliation (mois)", null=True, blank=True)
+    tacit_renewal = models.BooleanField("reconduction tacite", default=False)
+    terminated_on = models.DateField("date d'effet de la résiliation", null=True, blank=True)
+
+    follow_up = models.TextField("modalités de suivi", blank=True)
+    review_every_months = models.PositiveSmallIntegerField(
+        "périodicité des bilans (mois)", null=True, blank=True
+    )
+    communication = models.TextField("communication", blank=True)
+    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name="renouvelle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="convention nationale déclinée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declinations",
+    )
+    declination_deadline = models.DateField(
+        "échéance des déclinaisons",
+        null=True,
+        blank=True,
+        help_text="Date avant laquelle les déclinaisons locales ou régionales doivent être signées.",
+    )
+
+    audiences = models.ManyToManyField(Audience, verbose_name="publics cibles", blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name="thématiques", blank=True)
+    territories = models.ManyToManyField(Territory, verbose_name="territoires", blank=True)
+    partners = models.ManyToManyField(
+        Partner, through="Party", verbose_name="parties", related_name="conventions"
+    )
+
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[audiences, themes, territories])
+    objects = ConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention"
+        verbose_name_plural = "conventions"
+        ordering = ["-signed_on", "title"]
+        indexes = [
+            models.Index(fields=["signed_on"], name="convention_signed_on_idx"),
+            models.Index(fields=["end_on"], name="convention_end_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_months__isnull=True) | Q(duration_months__gt=0),
+                name="convention_duration_positive",
+                violation_error_message="La durée doit être d'au moins un mois.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_months__isnull=True) | Q(period_end__isnull=True),
+                name="convention_duration_or_period",
+                violation_error_message="Indiquez une durée ou une fin de période, pas les deux.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(effective_on__isnull=False),
+                name="convention_period_has_start",
+                violation_error_message="Une période doit avoir une date de début (date d'effet).",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(effective_on__isnull=True)
+                | Q(period_end__gte=F("effective_on")),
+                name="convention_period_end_after_start",
+                violation_error_message="La fin de période ne peut pas précéder la date d'effet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True)
+                | Q(effective_on__isnull=True)
+                | Q(end_on__gte=F("effective_on")),
+                name="convention_end_after_start",
+                violation_error_message="La date de fin ne peut pas précéder la date d'effet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True) | Q(effective_on__isnull=False),
+                name="convention_signed_has_effective_date",
+                violation_error_message="Une convention signée doit avoir une date d'effet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True)
+                | Q(signed_on__isnull=False, terminated_on__gte=F("signed_on")),
+                name="convention_terminated_after_signature",
+                violation_error_message="Une convention ne peut être résiliée qu'après sa signature.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="convention_amount_not_negative",
+                violation_error_message="Le montant ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="convention_not_own_parent",
+                violation_error_message="Une convention ne peut pas être sa propre convention nationale.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("pk")),
+                name="convention_not_own_predecessor",
+                violation_error_message="Une convention ne peut pas se renouveler elle-même.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("admin:conventions_convention_change", args=[self.pk])
+
+    # Derived dates and status -------------------------------------------------------------
+
+    def derive_end_on(self) -> datetime.date | None:
+        """The last day in force: the latest amendment that moves it, else the period or term."""
+        if self.pk:
+            amended = (
+                self.amendments.filter(new_end_on__isnull=False)
+                .order_by("-number")
+                .values_list("new_end_on", flat=True)
+                .first()
+            )
+            if amended:
+                return amended
+        if self.period_end:
+            return self.period_end
+        if self.effective_on and self.duration_months:
+            return end_of_term(self.effective_on, self.duration_months)
+        return None
+
+    def refresh_end_on(self, *, save: bool = True) -> None:
+        self.end_on = self.derive_end_on()
+        if save:
+            type(self).objects.filter(pk=self.pk).update(end_on=self.end_on)
+
+    @property
+    def notice_deadline(self) -> datetime.date | None:
+        """Last day on which a party can give notice so the convention ends early."""
+        if self.end_on is None or self.notice_months is None:
+            return None
+        return add_months(self.end_on, -self.notice_months)
+
+    def status_on(self, day: datetime.date) -> Status:
+        if self.signed_on is None:
+            return Status.DRAFT
+        if self.terminated_on is not None and self.terminated_on <= day:
+            return Status.TERMINATED
+        if self.effective_on is not None and self.effective_on > day:
+            return Status.SIGNED
+        if self.end_on is not None and self.end_on < day:
+            return Status.EXPIRED
+        return Status.IN_FORCE
+
+    @property
+    def status(self) -> Status:
+        return self.status_on(timezone.localdate())
+
+    # Validation and saving ---------------------------------------------------------------
+
+    def clean(self):
+        if self.signed_on and not self.effective_on:
+            self.effective_on = self.signed_on
+        errors = {}
+        if self.duration_months is not None and self.period_end is not None:
+            errors["period_end"] = "Indiquez une durée ou une fin de période, pas les deux."
+        if self.period_end and not self.effective_on:
+            errors["effective_on"] = "Une période doit avoir une date de début (date d'effet)."
+        if self.period_end and self.effective_on and self.period_end < self.effective_on:
+            errors["period_end"] = "La fin de période ne peut pas précéder la date d'effet."
+        if self.terminated_on and not self.signed_on:
+            errors["terminated_on"] = "Une convention ne peut être résiliée qu'après sa signature."
+        elif self.terminated_on and self.terminated_on < self.signed_on:
+            errors["terminated_on"] = "La résiliation ne peut pas précéder la signature."
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = "Une convention ne peut pas être sa propre convention nationale."
+        if self.predecessor_id and self.pk and self.predecessor_id == self.pk:
+            errors["predecessor"] = "Une convention ne peut pas se renouveler elle-même."
+        if errors:
+            raise ValidationError(errors)
+        self.end_on = self.derive_end_on()
+
+    def validate_party_count(self, count: int) -> None:
+        """A signed convention binds at least two parties (checked where parties are edited)."""
+        if self.signed_on and count < MIN_SIGNED_PARTIES:
+            raise ValidationError(
+                "Une convention signée doit compter au moins deux parties.",
+                code="too_few_parties",
+            )
+
+    def save(self, *args, **kwargs):
+        if self.signed_on and not self.effective_on:
+            self.effective_on = self.signed_on
+        self.end_on = self.derive_end_on()
+        if not self.reference:
+            self.reference = self.next_reference()
+        super().save(*args, **kwargs)
+
+    def next_reference(self) -> str:
+        year = (self.signed_on or timezone.localdate()).year
+        prefix = f"CONV-{year}-"
+        last = (
+            Convention.objects.filter(reference__startswith=prefix)
+            .order_by(Length("reference").desc(), "-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        number = int(last.removeprefix(prefix)) + 1 if last else 1
+        return f"{prefix}{number:03d}"
+
+    @property
+    def duration_label(self) -> str:
+        if self.duration_months:
+            years, months = divmod(self.duration_months, 12)
+            if not months:
+                return f"{years} an" if years == 1 else f"{years} ans"
+            return f"{self.duration_months} mois"
+        if self.period_end and self.effective_on:
+            return f"{self.effective_on.year}-{self.period_end.year}"
+        return ""
+
+
+class Party(models.Model):
+    """A partner bound by a convention, in the order the text names them."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="parties"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name="partenaire", on_delete=models.PROTECT, related_name="parties"
+    )
+    role = models.CharField("rôle", max_length=20, choices=PartyRole.choices, default=PartyRole.PARTNER)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "partie"
+        verbose_name_plural = "parties"
+        ordering = ["convention", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "partner"],
+                name="party_unique_partner",
+                violation_error_message="Ce partenaire est déjà partie à la convention.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.partner)
+
+
+class Signatory(models.Model):
+    """A person who signed for one of the parties."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="signatories"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name="signe pour",
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        help_text="La partie au nom de laquelle cette personne signe.",
+    )
+    name = models.CharField("nom", max_length=150)
+    title = models.CharField("qualité", max_length=255, help_text="« Président de l'AMF »…")
+    signed_on = models.DateField("date de signature", null=True, blank=True)
+    on_behalf_of = models.CharField(
+        "par délégation de",
+        max_length=255,
+        blank=True,
+        help_text="Si la personne signe pour la fonction nommée dans le texte (délégation).",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "signataire"
+        verbose_name_plural = "signataires"
+        ordering = ["convention", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"

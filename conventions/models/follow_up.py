@@ -1,0 +1,131 @@
+from django.db import models
+from django.db.models import F, Max, Q
+from simple_history.models import HistoricalRecords
+
+from partners.models import Partner
+
+from ..enums import AttachmentKind, ReviewKind
+from .convention import Convention
+
+
+class Amendment(models.Model):
+    """An avenant: numbered in signature order; it may move the end date."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="amendments"
+    )
+    number = models.PositiveSmallIntegerField("numéro", blank=True)
+    signed_on = models.DateField("date de signature")
+    summary = models.TextField("objet de l'avenant")
+    new_end_on = models.DateField("nouvelle date de fin", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avenant"
+        verbose_name_plural = "avenants"
+        ordering = ["convention", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "number"],
+                name="amendment_unique_number",
+                violation_error_message="Ce numéro d'avenant existe déjà pour cette convention.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="amendment_number_positive",
+                violation_error_message="Les avenants sont numérotés à partir de 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avenant n° {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            last = self.convention.amendments.aggregate(last=Max("number"))["last"]
+            self.number = (last or 0) + 1
+        super().save(*args, **kwargs)
+        self.convention.refresh_end_on()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.convention.refresh_end_on()
+        return result
+
+
+class Review(models.Model):
+    """A follow-up meeting or report (comité de suivi, bilan d'étape)."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="reviews"
+    )
+    held_on = models.DateField("date")
+    kind = models.CharField("type", max_length=30, choices=ReviewKind.choices)
+    participants = models.TextField("participants", blank=True)
+    summary = models.TextField("compte rendu", blank=True)
+    decisions = models.TextField("décisions", blank=True)
+    next_review_on = models.DateField("prochain bilan prévu le", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bilan de suivi"
+        verbose_name_plural = "bilans de suivi"
+        ordering = ["convention", "-held_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_review_on__isnull=True) | Q(next_review_on__gt=F("held_on")),
+                name="review_next_after_held",
+                violation_error_message="Le prochain bilan doit être postérieur à celui-ci.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+
+
+class Attachment(models.Model):
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField("titre", max_length=255)
+    kind = models.CharField("type", max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField("fichier", upload_to="conventions/attachments/%Y/")
+    added_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["convention", "kind", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Statement(models.Model):
+    """A quote from a press release about the convention."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="statements"
+    )
+    person = models.CharField("personne", max_length=150)
+    role = models.CharField("fonction", max_length=255, blank=True)
+    organisation = models.ForeignKey(
+        Partner,
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+    )
+    text = models.TextField("déclaration")
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "déclaration"
+        verbose_name_plural = "déclarations"
+        ordering = ["convention", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.person} ({self.role})" if self.role else self.person

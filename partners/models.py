@@ -1,0 +1,141 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from .enums import PartnerKind, TerritoryKind
+
+
+class Territory(models.Model):
+    """A place a partner works in or a convention applies to (national, region, overseas...)."""
+
+    name = models.CharField("nom", max_length=150, unique=True)
+    slug = models.SlugField("identifiant", max_length=160, unique=True)
+    kind = models.CharField("type", max_length=20, choices=TerritoryKind.choices)
+    code = models.CharField("code officiel", max_length=10, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="territoire parent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "territoire"
+        verbose_name_plural = "territoires"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Partner(models.Model):
+    """An organisation that signs conventions with the network (the UNML included)."""
+
+    name = models.CharField("nom", max_length=255, unique=True)
+    acronym = models.CharField("sigle", max_length=30, blank=True)
+    slug = models.SlugField("identifiant", max_length=80, unique=True)
+    kind = models.CharField("type", max_length=30, choices=PartnerKind.choices)
+    description = models.TextField("présentation", blank=True)
+    website = models.URLField("site internet", blank=True)
+    founded_year = models.PositiveSmallIntegerField("année de création", null=True, blank=True)
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name="territoire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        help_text="Région d'une association régionale, ressort d'une Mission Locale.",
+    )
+    logo = models.ImageField("logo", upload_to="partners/logos/", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "partenaire"
+        verbose_name_plural = "partenaires"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=1800, founded_year__lte=2100),
+                name="partner_founded_year_plausible",
+                violation_error_message="L'année de création doit être comprise entre 1800 et 2100.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.acronym or self.name)[:80]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:partners_partner_change", args=[self.pk])
+
+
+class KeyFigure(models.Model):
+    """A figure a partner publishes about itself ("plus de 34 000 adhérents" in a given year)."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name="partenaire", on_delete=models.CASCADE, related_name="key_figures"
+    )
+    label = models.CharField("libellé", max_length=150)
+    value = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    unit = models.CharField("unité", max_length=50, blank=True)
+    is_minimum = models.BooleanField(
+        "valeur plancher", default=False, help_text="Cocher pour « plus de … »."
+    )
+    year = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chiffre clé"
+        verbose_name_plural = "chiffres clés"
+        ordering = ["partner", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="keyfigure_value_not_negative",
+                violation_error_message="Un chiffre clé ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} : {self.value.normalize():f}"
+
+
+class Contact(models.Model):
+    partner = models.ForeignKey(
+        Partner, verbose_name="partenaire", on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField("nom", max_length=150)
+    role = models.CharField("fonction", max_length=200, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    is_press_contact = models.BooleanField("contact presse", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "contact"
+        verbose_name_plural = "contacts"
+        ordering = ["partner", "name"]
+
+    def __str__(self):
+        return self.name

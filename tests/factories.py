@@ -1,0 +1,89 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from conventions.enums import ConventionKind, Scope
+from conventions.models import Amendment, Axis, Commitment, Convention, Party, Signatory
+from partners.enums import PartnerKind
+from partners.models import Partner
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("motdepasse-de-test")
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Organisation partenaire {n}")
+    acronym = factory.Sequence(lambda n: f"OP{n}")
+    kind = PartnerKind.ASSOCIATION
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    """A signed national convention of three years, in force from 1 January 2024."""
+
+    class Meta:
+        model = Convention
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Convention de partenariat n° {n}")
+    kind = ConventionKind.PARTNERSHIP
+    scope = Scope.NATIONAL
+    signed_on = datetime.date(2024, 1, 1)
+    duration_months = 36
+    notice_months = 2
+
+    @factory.post_generation
+    def parties(self, create, extracted, **kwargs):
+        if not create:
+            return
+        partners = extracted if extracted is not None else [PartnerFactory(), PartnerFactory()]
+        for position, partner in enumerate(partners, start=1):
+            Party.objects.create(convention=self, partner=partner, position=position)
+
+
+class AxisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Axis
+
+    convention = factory.SubFactory(ConventionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Axe de coopération {n}")
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    axis = factory.SubFactory(AxisFactory)
+    convention = factory.SelfAttribute("axis.convention")
+    text = factory.Sequence(lambda n: f"Action commune numéro {n}")
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signatory
+
+    convention = factory.SubFactory(ConventionFactory)
+    partner = factory.LazyAttribute(lambda s: s.convention.parties.first().partner)
+    name = factory.Sequence(lambda n: f"Signataire {n}")
+    title = "Président"
+
+
+class AmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Amendment
+
+    convention = factory.SubFactory(ConventionFactory)
+    signed_on = datetime.date(2025, 1, 1)
+    summary = "Modification des modalités de suivi"
