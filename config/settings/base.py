@@ -28,9 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "simple_history",
-    "accounts",
     "partners",
     "conventions",
+    "accounts",  # last: it builds the role groups once every app's permissions exist
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,49 @@
+# Conventions UNML: `make run` serves the demo, `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
+ASSETS := node_modules/.package-lock.json
+EMBEDDED_DB := sqlite:///$(CURDIR)/var/test-embedded.sqlite3
+
+.PHONY: run test install lint check-migrations db clean
+
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install lint check-migrations db
+	DATABASE_URL=$(EMBEDDED_DB) $(VENV)/bin/pytest -m embedded -p no:randomly --create-db -q
+	$(VENV)/bin/pytest --create-db
+
+install: $(STAMP) $(ASSETS)
+
+$(PY):
+	scripts/system-packages.sh python
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --editable ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(ASSETS): package.json package-lock.json
+	scripts/system-packages.sh node
+	npm ci --no-audit --no-fund --loglevel=error
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: install
+	mkdir -p var
+	$(PY) manage.py makemigrations --check --dry-run
+
+db:
+	scripts/ensure-postgres.sh
+
+clean:
+	rm -rf $(VENV) node_modules var staticfiles

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a step needs when they are missing (fresh machine).
+set -euo pipefail
+
+need=()
+case "${1:?usage: system-packages.sh python|node}" in
+  python)
+    python3.11 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv python3-pip)
+    ;;
+  node)
+    command -v npm >/dev/null || need+=(nodejs npm)
+    ;;
+esac
+
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "Paquets système manquants : ${need[*]} (installez-les avec apt-get)." >&2
+  exit 1
+fi
+echo "Installation des paquets système : ${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
