@@ -2,10 +2,12 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _sync_roles(**kwargs):
-    from .roles import sync_roles
+def _sync_roles(sender, **kwargs):
+    from .roles import BUSINESS_APPS, sync_roles
 
-    sync_roles()
+    # Sent after each app's permissions are created: the last business app completes the roles.
+    if sender.label in BUSINESS_APPS:
+        sync_roles()
 
 
 class AccountsConfig(AppConfig):
@@ -13,5 +15,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self):
-        # Listed last in INSTALLED_APPS, so every app's permissions exist by then.
-        post_migrate.connect(_sync_roles, sender=self)
+        post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

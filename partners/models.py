@@ -69,16 +69,14 @@ class Partner(models.Model):
                 condition=Q(founded_year__isnull=True)
                 | Q(founded_year__gte=1800, founded_year__lte=2100),
                 name="partner_founded_year_plausible",
-                violation_error_message="L'année de création doit être comprise entre 1800 et 2100.",
+                violation_error_message=(
+                    "L'année de création doit être comprise entre 1800 et 2100."
+                ),
             ),
         ]
 
     def __str__(self):
         return self.short_name
-
-    @property
-    def short_name(self):
-        return self.acronym or self.name
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -87,6 +85,10 @@ class Partner(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:partners_partner_change", args=[self.pk])
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
 
 
 class KeyFigure(models.Model):

@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "simple_history",
     "partners",
     "conventions",
-    "accounts",  # last: it builds the role groups once every app's permissions exist
+    "accounts",
 ]
 
 MIDDLEWARE = [

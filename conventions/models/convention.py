@@ -82,13 +82,19 @@ class Convention(models.Model):
     signed_on = models.DateField("date de signature", null=True, blank=True)
     signed_at = models.CharField("lieu de signature", max_length=150, blank=True)
     event = models.CharField(
-        "événement", max_length=200, blank=True, help_text="Salon, congrès… où la convention a été signée."
+        "événement",
+        max_length=200,
+        blank=True,
+        help_text="Salon, congrès… où la convention a été signée.",
     )
     effective_on = models.DateField(
         "date d'effet",
         null=True,
         blank=True,
-        help_text="Début de la période pour une convention pluriannuelle ; par défaut, la date de signature.",
+        help_text=(
+            "Début de la période pour une convention pluriannuelle ; "
+            "par défaut, la date de signature."
+        ),
     )
     duration_months = models.PositiveSmallIntegerField("durée (mois)", null=True, blank=True)
     period_end = models.DateField(
@@ -101,7 +107,9 @@ class Convention(models.Model):
         editable=False,
         help_text="Calculée : durée ou période, ou dernier avenant qui la modifie.",
     )
-    notice_months = models.PositiveSmallIntegerField("préavis de résiliation (mois)", null=True, blank=True)
+    notice_months = models.PositiveSmallIntegerField(
+        "préavis de résiliation (mois)", null=True, blank=True
+    )
     tacit_renewal = models.BooleanField("reconduction tacite", default=False)
     terminated_on = models.DateField("date d'effet de la résiliation", null=True, blank=True)
 
@@ -110,7 +118,9 @@ class Convention(models.Model):
         "périodicité des bilans (mois)", null=True, blank=True
     )
     communication = models.TextField("communication", blank=True)
-    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        "montant (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     predecessor = models.ForeignKey(
         "self",
@@ -132,7 +142,7 @@ class Convention(models.Model):
         "échéance des déclinaisons",
         null=True,
         blank=True,
-        help_text="Date avant laquelle les déclinaisons locales ou régionales doivent être signées.",
+        help_text="Date limite de signature des déclinaisons locales ou régionales.",
     )
 
     audiences = models.ManyToManyField(Audience, verbose_name="publics cibles", blank=True)
@@ -195,7 +205,9 @@ class Convention(models.Model):
                 condition=Q(terminated_on__isnull=True)
                 | Q(signed_on__isnull=False, terminated_on__gte=F("signed_on")),
                 name="convention_terminated_after_signature",
-                violation_error_message="Une convention ne peut être résiliée qu'après sa signature.",
+                violation_error_message=(
+                    "Une convention ne peut être résiliée qu'après sa signature."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
@@ -205,7 +217,9 @@ class Convention(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")),
                 name="convention_not_own_parent",
-                violation_error_message="Une convention ne peut pas être sa propre convention nationale.",
+                violation_error_message=(
+                    "Une convention ne peut pas être sa propre convention nationale."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(predecessor=F("pk")),
@@ -216,6 +230,14 @@ class Convention(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.signed_on and not self.effective_on:
+            self.effective_on = self.signed_on
+        self.end_on = self.derive_end_on()
+        if not self.reference:
+            self.reference = self.next_reference()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:conventions_convention_change", args=[self.pk])
@@ -298,14 +320,6 @@ class Convention(models.Model):
                 code="too_few_parties",
             )
 
-    def save(self, *args, **kwargs):
-        if self.signed_on and not self.effective_on:
-            self.effective_on = self.signed_on
-        self.end_on = self.derive_end_on()
-        if not self.reference:
-            self.reference = self.next_reference()
-        super().save(*args, **kwargs)
-
     def next_reference(self) -> str:
         year = (self.signed_on or timezone.localdate()).year
         prefix = f"CONV-{year}-"
@@ -339,7 +353,9 @@ class Party(models.Model):
     partner = models.ForeignKey(
         Partner, verbose_name="partenaire", on_delete=models.PROTECT, related_name="parties"
     )
-    role = models.CharField("rôle", max_length=20, choices=PartyRole.choices, default=PartyRole.PARTNER)
+    role = models.CharField(
+        "rôle", max_length=20, choices=PartyRole.choices, default=PartyRole.PARTNER
+    )
     position = models.PositiveSmallIntegerField("ordre", default=0)
     history = HistoricalRecords()
 
