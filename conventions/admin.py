@@ -1,0 +1,278 @@
+from django.contrib import admin
+from django.utils.formats import date_format
+
+from partners.admin import HistoryAdmin
+
+from .enums import Status
+from .forms import CommitmentForm, PartyInlineFormSet, SignatoryForm, SignatoryInlineFormSet
+from .models import (
+    Amendment,
+    Attachment,
+    Audience,
+    Axis,
+    Commitment,
+    Convention,
+    Party,
+    Review,
+    Signatory,
+    Statement,
+    Target,
+    Theme,
+)
+
+
+@admin.register(Audience, Theme)
+class LabelAdmin(HistoryAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# Convention ------------------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "statut"
+    parameter_name = "statut"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.in_status(self.value())
+        return queryset
+
+
+class SignatureYearFilter(admin.SimpleListFilter):
+    title = "année de signature"
+    parameter_name = "annee"
+
+    def lookups(self, request, model_admin):
+        years = Convention.objects.dates("signed_on", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(signed_on__year=int(self.value()))
+        return queryset
+
+
+class PartyInline(admin.TabularInline):
+    model = Party
+    formset = PartyInlineFormSet
+    fields = ["position", "partner", "role"]
+    autocomplete_fields = ["partner"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 2 if obj is None else 0
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    formset = SignatoryInlineFormSet
+    fields = ["position", "name", "title", "partner", "on_behalf_of", "signed_on"]
+    autocomplete_fields = ["partner"]
+    extra = 0
+
+
+class AxisInline(admin.TabularInline):
+    model = Axis
+    fields = ["number", "title", "description"]
+    show_change_link = True
+    extra = 0
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ["label", "value", "unit", "year", "actual_value"]
+    extra = 0
+
+
+class AmendmentInline(admin.TabularInline):
+    model = Amendment
+    fields = ["number", "signed_on", "summary", "new_end_on"]
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "number":
+            field.help_text = "Laisser vide : numéroté à la suite des avenants existants."
+        return field
+
+
+class ReviewInline(admin.StackedInline):
+    model = Review
+    fields = [("held_on", "kind", "next_review_on"), "participants", "summary", "decisions"]
+    extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    fields = ["title", "kind", "file"]
+    extra = 0
+
+
+class StatementInline(admin.StackedInline):
+    model = Statement
+    fields = [("person", "role", "organisation", "position"), "text"]
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+
+@admin.register(Convention)
+class ConventionAdmin(HistoryAdmin):
+    list_display = ["reference", "title", "kind", "scope", "status_label", "signed_on", "end_on"]
+    list_display_links = ["reference", "title"]
+    list_filter = ["kind", "scope", StatusFilter, "parties__partner", SignatureYearFilter]
+    search_fields = [
+        "reference",
+        "title",
+        "summary",
+        "parties__partner__name",
+        "parties__partner__acronym",
+        "signatories__name",
+    ]
+    date_hierarchy = "signed_on"
+    readonly_fields = ["reference", "status_label", "end_on", "notice_deadline"]
+    autocomplete_fields = ["predecessor", "parent", "territories"]
+    filter_horizontal = ["audiences", "themes"]
+    fieldsets = [
+        ("Identification", {"fields": ["reference", "status_label", "title", "kind", "scope"]}),
+        (
+            "Parties et dates",
+            {"fields": ["signed_on", "signed_at", "event", "effective_on"]},
+        ),
+        (
+            "Durée et fin",
+            {
+                "fields": [
+                    ("duration_months", "period_end"),
+                    "end_on",
+                    ("notice_months", "notice_deadline"),
+                    "tacit_renewal",
+                    "terminated_on",
+                ]
+            },
+        ),
+        ("Contenu", {"fields": ["summary", "preamble", "objectives", "communication", "amount"]}),
+        ("Suivi", {"fields": ["follow_up", "review_every_months"]}),
+        ("Liens", {"fields": ["predecessor", "parent", "declination_deadline"]}),
+        ("Classement", {"fields": ["audiences", "themes", "territories"]}),
+    ]
+    inlines = [
+        PartyInline,
+        SignatoryInline,
+        AxisInline,
+        TargetInline,
+        AmendmentInline,
+        ReviewInline,
+        AttachmentInline,
+        StatementInline,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status().with_notice_deadline()
+
+    @admin.display(description="statut", ordering="db_status")
+    def status_label(self, obj):
+        status = getattr(obj, "db_status", None)
+        return Status(status).label if status else None
+
+    @admin.display(description="date limite de préavis")
+    def notice_deadline(self, obj):
+        # A read-only callable's value is printed as is: format the date as the model fields are.
+        deadline = getattr(obj, "db_notice_deadline", None)
+        return date_format(deadline) if deadline else None
+
+
+# Rows of a convention, each also reachable on its own for its history ---------------------------
+
+
+class ConventionRowAdmin(HistoryAdmin):
+    list_select_related = ["convention"]
+    autocomplete_fields = ["convention"]
+
+
+class CommitmentInline(admin.StackedInline):
+    model = Commitment
+    form = CommitmentForm
+    fields = [("position", "bearer", "status", "due_on"), "text", "note"]
+    autocomplete_fields = ["bearer"]
+    extra = 0
+
+
+@admin.register(Axis)
+class AxisAdmin(ConventionRowAdmin):
+    list_display = ["number", "title", "convention"]
+    search_fields = ["title", "convention__title", "convention__reference"]
+    inlines = [CommitmentInline]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ConventionRowAdmin):
+    form = CommitmentForm
+    list_display = ["__str__", "convention", "axis", "bearer", "status", "due_on"]
+    list_filter = ["status"]
+    list_select_related = ["convention", "axis", "bearer"]
+    search_fields = ["text", "convention__title", "convention__reference"]
+    autocomplete_fields = ["convention", "axis", "bearer"]
+
+
+@admin.register(Party)
+class PartyAdmin(ConventionRowAdmin):
+    list_display = ["partner", "role", "convention"]
+    list_filter = ["role"]
+    list_select_related = ["convention", "partner"]
+    search_fields = ["partner__name", "partner__acronym", "convention__title"]
+    autocomplete_fields = ["convention", "partner"]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(ConventionRowAdmin):
+    form = SignatoryForm
+    list_display = ["name", "title", "partner", "convention", "signed_on"]
+    list_select_related = ["convention", "partner"]
+    search_fields = ["name", "title", "convention__title"]
+    autocomplete_fields = ["convention", "partner"]
+
+
+@admin.register(Target)
+class TargetAdmin(ConventionRowAdmin):
+    list_display = ["label", "value", "unit", "year", "actual_value", "convention"]
+    search_fields = ["label", "convention__title"]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ConventionRowAdmin):
+    list_display = ["__str__", "signed_on", "new_end_on", "convention"]
+    search_fields = ["summary", "convention__title", "convention__reference"]
+    date_hierarchy = "signed_on"
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so each convention's end date is derived again (Amendment.delete).
+        for amendment in queryset.select_related("convention"):
+            amendment.delete()
+
+
+@admin.register(Review)
+class ReviewAdmin(ConventionRowAdmin):
+    list_display = ["__str__", "kind", "held_on", "next_review_on", "convention"]
+    list_filter = ["kind"]
+    search_fields = ["summary", "decisions", "convention__title"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ConventionRowAdmin):
+    list_display = ["title", "kind", "added_at", "convention"]
+    list_filter = ["kind"]
+    search_fields = ["title", "convention__title"]
+
+
+@admin.register(Statement)
+class StatementAdmin(ConventionRowAdmin):
+    list_display = ["person", "role", "organisation", "convention"]
+    list_select_related = ["convention", "organisation"]
+    search_fields = ["person", "role", "text", "convention__title"]
+    autocomplete_fields = ["convention", "organisation"]

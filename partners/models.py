@@ -80,11 +80,25 @@ class Partner(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.acronym or self.name)[:80]
+            self.slug = self.unique_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:partners_partner_change", args=[self.pk])
+
+    def unique_slug(self) -> str:
+        """The acronym (or name) as a slug, numbered when another partner already has it."""
+        base = slugify(self.acronym or self.name)[:70] or "partenaire"
+        taken = set(
+            Partner.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     @property
     def short_name(self):

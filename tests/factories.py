@@ -87,3 +87,96 @@ class AmendmentFactory(factory.django.DjangoModelFactory):
     convention = factory.SubFactory(ConventionFactory)
     signed_on = datetime.date(2025, 1, 1)
     summary = "Modification des modalités de suivi"
+
+
+# Factories for the admin tests: one per model the admin registers. -----------------------------
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Territory"
+
+    name = factory.Sequence(lambda n: f"Territoire {n}")
+    kind = "region"
+
+
+class KeyFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.KeyFigure"
+
+    partner = factory.SubFactory(PartnerFactory)
+    label = "adhérents"
+    value = 34000
+    is_minimum = True
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Contact"
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.LazyAttribute(lambda c: f"contact{c.partner.pk}@example.org")
+
+
+class AudienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Audience"
+
+    name = factory.Sequence(lambda n: f"Public {n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Theme"
+
+    name = factory.Sequence(lambda n: f"Thématique {n}")
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    convention = factory.SubFactory(ConventionFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    position = 3
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Target"
+
+    convention = factory.SubFactory(ConventionFactory)
+    label = "jeunes suivis"
+    value = 150000
+    year = 2025
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Review"
+
+    convention = factory.SubFactory(ConventionFactory)
+    held_on = datetime.date(2025, 1, 15)
+    kind = "steering_committee"
+    summary = "Point d'étape sur les actions engagées"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Attachment"
+
+    convention = factory.SubFactory(ConventionFactory)
+    title = "Convention signée"
+    kind = "signed_copy"
+    file = factory.django.FileField(filename="convention-signee.pdf", data=b"%PDF-1.4\n")
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Statement"
+
+    convention = factory.SubFactory(ConventionFactory)
+    person = factory.Sequence(lambda n: f"Personne {n}")
+    role = "Présidente"
+    text = "Ce partenariat ouvre de nouvelles perspectives aux jeunes."

@@ -211,7 +211,10 @@ def validation_messages(instance):
             {"signed_on": None, "terminated_on": D(2024, 3, 1)},
             "Une convention ne peut être résiliée qu'après sa signature.",
         ),
-        ({"terminated_on": D(2023, 3, 1)}, "La résiliation ne peut pas précéder la signature."),
+        (
+            {"terminated_on": D(2023, 3, 1)},
+            "Une convention ne peut être résiliée qu'après sa signature.",
+        ),
         ({"amount": -1}, "Le montant ne peut pas être négatif."),
     ],
 )
@@ -282,3 +285,11 @@ def test_every_write_is_recorded_in_the_history():
     convention.save()
     assert [h.title for h in convention.history.all()] == ["Deuxième version", "Première version"]
     assert convention.parties.first().history.count() == 1
+
+
+def test_axes_without_a_number_are_numbered_after_the_last_one():
+    convention = ConventionFactory()
+    Axis.objects.create(convention=convention, number=3, title="Troisième")
+    added = Axis.objects.create(convention=convention, title="Suivant")
+    assert added.number == 4
+    assert Axis.objects.create(convention=ConventionFactory(), title="Premier").number == 1

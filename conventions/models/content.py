@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
@@ -14,7 +14,9 @@ class Axis(models.Model):
     convention = models.ForeignKey(
         Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="axes"
     )
-    number = models.PositiveSmallIntegerField("numéro")
+    number = models.PositiveSmallIntegerField(
+        "numéro", blank=True, help_text="Laisser vide : numéroté à la suite des axes existants."
+    )
     title = models.CharField("intitulé", max_length=500)
     description = models.TextField("description", blank=True)
     history = HistoricalRecords()
@@ -40,6 +42,12 @@ class Axis(models.Model):
 
     def __str__(self):
         return f"Axe {self.number} : {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            last = Axis.objects.filter(convention_id=self.convention_id).aggregate(m=Max("number"))
+            self.number = (last["m"] or 0) + 1
+        super().save(*args, **kwargs)
 
 
 class Commitment(models.Model):

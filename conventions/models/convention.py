@@ -300,10 +300,8 @@ class Convention(models.Model):
             errors["effective_on"] = "Une période doit avoir une date de début (date d'effet)."
         if self.period_end and self.effective_on and self.period_end < self.effective_on:
             errors["period_end"] = "La fin de période ne peut pas précéder la date d'effet."
-        if self.terminated_on and not self.signed_on:
+        if self.terminated_on and (not self.signed_on or self.terminated_on < self.signed_on):
             errors["terminated_on"] = "Une convention ne peut être résiliée qu'après sa signature."
-        elif self.terminated_on and self.terminated_on < self.signed_on:
-            errors["terminated_on"] = "La résiliation ne peut pas précéder la signature."
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = "Une convention ne peut pas être sa propre convention nationale."
         if self.predecessor_id and self.pk and self.predecessor_id == self.pk:
