@@ -16,6 +16,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install lint check-migrations db
+	scripts/system-packages.sh browser
 	DATABASE_URL=$(EMBEDDED_DB) $(VENV)/bin/pytest -m embedded -p no:randomly --create-db -q
 	$(VENV)/bin/pytest --create-db
 

@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 admin.site.site_header = "Conventions UNML — administration"
 admin.site.site_title = "Conventions UNML"
 admin.site.index_title = "Registre des conventions"
 
 urlpatterns = [
+    path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("partenaires/", include("partners.urls")),
+    path("", include("conventions.urls")),
 ]
 
 if settings.DEBUG:

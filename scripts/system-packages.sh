@@ -3,12 +3,15 @@
 set -euo pipefail
 
 need=()
-case "${1:?usage: system-packages.sh python|node}" in
+case "${1:?usage: system-packages.sh python|node|browser}" in
   python)
     python3.11 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv python3-pip)
     ;;
   node)
     command -v npm >/dev/null || need+=(nodejs npm)
+    ;;
+  browser)
+    [ -x /usr/bin/chromium ] || need+=(chromium)
     ;;
 esac
 

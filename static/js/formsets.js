@@ -1,0 +1,66 @@
+/*
+ * Adds and removes rows of Django formsets without reloading the page (nested formsets too).
+ *
+ * Markup contract (see templates/includes/formset.html):
+ *   <div data-formset-prefix="axes">            the formset, with its management form inside
+ *     <div data-formset-list> … rows … </div>
+ *     <template data-formset-template> one empty row, "__prefix__" standing for its index </template>
+ *     <button type="button" data-formset-add>Ajouter…</button>
+ *   </div>
+ *   A row is [data-formset-row]; its [data-formset-remove] button ticks the row's DELETE box and
+ *   hides it, so the server deletes saved rows and ignores new ones.
+ */
+(function () {
+  "use strict";
+
+  function ownChild(container, selector) {
+    return Array.from(container.children).find(function (child) {
+      return child.matches(selector);
+    });
+  }
+
+  function addRow(container) {
+    var prefix = container.dataset.formsetPrefix;
+    var total = container.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
+    var template = ownChild(container, "template[data-formset-template]");
+    var list = ownChild(container, "[data-formset-list]");
+    var index = parseInt(total.value, 10);
+    // Only this formset's placeholder: a nested formset keeps its own "__prefix__" for later.
+    var html = template.innerHTML.split(prefix + "-__prefix__").join(prefix + "-" + index);
+    list.insertAdjacentHTML("beforeend", html);
+    total.value = index + 1;
+    var row = list.lastElementChild;
+    var field = row.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) {
+      field.focus();
+    }
+  }
+
+  function removeRow(button) {
+    var row = button.closest("[data-formset-row]");
+    var container = row.closest("[data-formset-prefix]");
+    var deleteBox = row.querySelector('input[type=checkbox][name$="-DELETE"]');
+    if (deleteBox) {
+      deleteBox.checked = true;
+    }
+    row.hidden = true;
+    var add = ownChild(container, "[data-formset-add]");
+    if (add) {
+      add.focus();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-formset-add]");
+    if (add) {
+      event.preventDefault();
+      addRow(add.closest("[data-formset-prefix]"));
+      return;
+    }
+    var remove = event.target.closest("[data-formset-remove]");
+    if (remove) {
+      event.preventDefault();
+      removeRow(remove);
+    }
+  });
+})();
