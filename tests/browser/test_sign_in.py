@@ -19,7 +19,8 @@ def test_wrong_password_shows_a_french_message(page, live_server, reader):
     page.get_by_label("Identifiant").fill(reader.username)
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("alert").inner_text().startswith("Identifiant ou mot de passe incorrect")
+    alert = page.get_by_role("alert").inner_text()
+    assert alert.startswith("Identifiant ou mot de passe incorrect")
 
 
 def test_login_page_has_no_serious_accessibility_violation(page, live_server, axe_violations):
