@@ -1,7 +1,7 @@
 /*
  * Adds and removes rows of Django formsets without reloading the page (nested formsets too).
  *
- * Markup contract (see templates/includes/formset.html):
+ * Markup contract:
  *   <div data-formset-prefix="axes">            the formset, with its management form inside
  *     <div data-formset-list> … rows … </div>
  *     <template data-formset-template> one empty row, "__prefix__" standing for its index </template>
