@@ -3,11 +3,19 @@
 Shared by the admin and the staff pages: the messages are the ones a user reads.
 """
 
-from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import Commitment, Party, Signatory
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Prefetch
+from django.forms.boundfield import BoundField
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+
+from partners.models import Partner
+
+from .models import Axis, Commitment, Convention, Party, Signatory, Target
+from .models.convention import MIN_SIGNED_PARTIES
 
 DUPLICATE_PARTY_MESSAGE = next(
     c.violation_error_message for c in Party._meta.constraints if c.name == "party_unique_partner"
@@ -56,17 +64,25 @@ class PartyInlineFormSet(BaseInlineFormSet):
         self.instance.validate_party_count(len(partners))
 
 
-class SignatoryInlineFormSet(BaseInlineFormSet):
-    """Each signatory signs for one of the parties, as submitted along with it."""
+class PartiesAsSubmittedMixin:
+    """For a formset whose rows name one of the parties, as submitted along with them."""
 
     parties_prefix = "parties"
+
+    def convention(self) -> Convention | None:
+        return self.instance
 
     def party_partner_ids(self) -> set[str]:
         if self.is_bound and f"{self.parties_prefix}-TOTAL_FORMS" in self.data:
             return submitted_partner_ids(self.data, self.parties_prefix)
-        if self.instance.pk is None:
+        convention = self.convention()
+        if convention is None or convention.pk is None:
             return set()
-        return {str(pk) for pk in self.instance.parties.values_list("partner_id", flat=True)}
+        return {str(pk) for pk in convention.parties.values_list("partner_id", flat=True)}
+
+
+class SignatoryInlineFormSet(PartiesAsSubmittedMixin, BaseInlineFormSet):
+    """Each signatory signs for one of the parties, as submitted along with it."""
 
     def clean(self):
         super().clean()
@@ -113,3 +129,397 @@ class CommitmentForm(forms.ModelForm):
         if bearer and convention_id and not parties.filter(partner=bearer).exists():
             self.add_error("bearer", BEARER_NOT_A_PARTY_MESSAGE)
         return cleaned_data
+
+
+# The staff pages: one form for the convention, a formset per kind of row --------------------------
+
+DURATION_POSITIVE_MESSAGE = next(
+    c.violation_error_message
+    for c in Convention._meta.constraints
+    if c.name == "convention_duration_positive"
+)
+AXIS_TITLE_FOR_ACTIONS_MESSAGE = "Donnez un intitulé à cet axe pour enregistrer ses actions."
+JOINT_COMMITMENT_LABEL = "Commun à toutes les parties"
+
+
+class StaffBoundField(BoundField):
+    """Adds Bootstrap's classes to the widget; Django adds aria-invalid and aria-describedby."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if not widget.is_hidden:
+            classes = [widget.attrs.get("class", ""), attrs.get("class", ""), css]
+            if self.errors:
+                classes.append("is-invalid")
+            attrs["class"] = " ".join(c for c in classes if c)
+        return attrs
+
+
+class StaffFormMixin:
+    bound_field_class = StaffBoundField
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker: the value travels as an ISO date whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PartnerChoices:
+    """Every partner, read once per page and offered by every row that names a partner.
+
+    A ModelChoiceField iterates its queryset each time it is rendered and runs a query to clean
+    each value; with a dozen rows that is a dozen queries. The rows share this one list instead.
+    """
+
+    def __init__(self, partners: Iterable[Partner]):
+        self.by_pk = {str(partner.pk): partner for partner in partners}
+        self.options = [
+            (pk, f"{p.name} ({p.acronym})" if p.acronym else p.name) for pk, p in self.by_pk.items()
+        ]
+
+    @classmethod
+    def all(cls) -> "PartnerChoices":
+        return cls(Partner.objects.only("pk", "name", "acronym").order_by("name"))
+
+
+class PartnerField(forms.ModelChoiceField):
+    """A partner select that, once given the shared PartnerChoices, runs no query of its own."""
+
+    partners: PartnerChoices | None = None
+
+    def share(self, partners: PartnerChoices | None) -> None:
+        if partners is None:
+            return
+        self.partners = partners
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        self.choices = [*empty, *partners.options]
+
+    def to_python(self, value):
+        if self.partners is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return self.partners.by_pk[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class PartnerRowForm(StaffFormMixin, forms.ModelForm):
+    """A row that names a partner: `partner_field` offers the shared partner choices."""
+
+    partner_field = "partner"
+    partner_empty_label = "Choisir un partenaire"
+
+    def __init__(self, *args, partners: PartnerChoices | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.partner_field]
+        field.empty_label = self.partner_empty_label
+        field.share(partners)
+
+
+class ConventionForm(StaffFormMixin, forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = [
+            "title",
+            "kind",
+            "scope",
+            "signed_on",
+            "signed_at",
+            "event",
+            "effective_on",
+            "duration_months",
+            "period_end",
+            "notice_months",
+            "tacit_renewal",
+            "terminated_on",
+            "summary",
+            "preamble",
+            "objectives",
+            "follow_up",
+            "review_every_months",
+            "communication",
+            "amount",
+            "audiences",
+            "themes",
+            "territories",
+            "predecessor",
+            "parent",
+            "declination_deadline",
+        ]
+        widgets = {
+            "signed_on": DateInput,
+            "effective_on": DateInput,
+            "period_end": DateInput,
+            "terminated_on": DateInput,
+            "declination_deadline": DateInput,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "preamble": forms.Textarea(attrs={"rows": 5}),
+            "objectives": forms.Textarea(attrs={"rows": 5}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+            "communication": forms.Textarea(attrs={"rows": 3}),
+            "audiences": forms.SelectMultiple(attrs={"size": 6}),
+            "themes": forms.SelectMultiple(attrs={"size": 6}),
+            "territories": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "duration_months": "Par exemple 36 pour trois ans, à compter de la date d'effet.",
+            "period_end": (
+                "À la place d'une durée : dernier jour de la période, "
+                "par exemple le 31/12/2025 pour « 2023-2025 »."
+            ),
+            "audiences": "Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
+            "themes": "Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
+            "territories": "Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Convention.objects.only("pk", "reference", "title").order_by("-signed_on", "title")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        for name in ("predecessor", "parent"):
+            self.fields[name].queryset = others
+            self.fields[name].label_from_instance = lambda c: f"{c.reference} — {c.title}"
+
+    def clean_duration_months(self):
+        months = self.cleaned_data["duration_months"]
+        if months == 0:
+            raise ValidationError(DURATION_POSITIVE_MESSAGE, code="duration_positive")
+        return months
+
+
+class PartyForm(PartnerRowForm):
+    class Meta:
+        model = Party
+        fields = ["partner", "role"]
+        field_classes = {"partner": PartnerField}
+
+
+class SignatoryRowForm(PartnerRowForm):
+    class Meta:
+        model = Signatory
+        fields = ["name", "title", "partner", "on_behalf_of", "signed_on"]
+        field_classes = {"partner": PartnerField}
+        widgets = {"signed_on": DateInput}
+
+
+class AxisForm(StaffFormMixin, forms.ModelForm):
+    class Meta:
+        model = Axis
+        fields = ["number", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class CommitmentRowForm(PartnerRowForm):
+    partner_field = "bearer"
+    partner_empty_label = JOINT_COMMITMENT_LABEL
+
+    class Meta:
+        model = Commitment
+        fields = ["text", "bearer", "status", "due_on", "note"]
+        field_classes = {"bearer": PartnerField}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 1}),
+            "due_on": DateInput,
+        }
+
+
+class TargetForm(StaffFormMixin, forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["label", "value", "unit", "year", "actual_value"]
+
+
+class CommitmentInlineFormSet(PartiesAsSubmittedMixin, BaseInlineFormSet):
+    """The actions of one axis, nested in the axis's row; each borne by a submitted party."""
+
+    def __init__(self, *args, rows: list[Commitment] | None = None, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        # The axes were read with their actions (prefetch): no query per axis.
+        if self.rows is not None:
+            return self.rows
+        return super().get_queryset()
+
+    def convention(self) -> Convention | None:
+        return self.instance.convention if self.instance.convention_id else None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        party_ids = self.party_partner_ids()
+        for form in kept_forms(self):
+            bearer = form.cleaned_data.get("bearer")
+            if bearer is not None and str(bearer.pk) not in party_ids:
+                form.add_error("bearer", BEARER_NOT_A_PARTY_MESSAGE)
+
+
+CommitmentFormSet = inlineformset_factory(
+    Axis, Commitment, form=CommitmentRowForm, formset=CommitmentInlineFormSet, extra=0
+)
+
+
+class AxisInlineFormSet(BaseInlineFormSet):
+    """The axes of a convention, each form carrying its actions as `form.commitments`."""
+
+    def __init__(self, *args, partners: PartnerChoices | None = None, **kwargs):
+        self.partners = partners
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.commitments = self.commitment_formset(form)
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.commitments = self.commitment_formset(form)
+        return form
+
+    def commitment_formset(self, form) -> CommitmentInlineFormSet:
+        axis = form.instance
+        return CommitmentFormSet(
+            self.data if self.is_bound else None,
+            self.files if self.is_bound else None,
+            instance=axis,
+            prefix=f"{form.prefix}-commitments",
+            rows=list(axis.commitments.all()) if axis.pk else [],
+            form_kwargs={"partners": self.partners},
+        )
+
+    def kept_axis_forms(self):
+        return [form for form in self.forms if not self._should_delete_form(form)]
+
+    def clean(self):
+        super().clean()
+        for form in self.extra_forms:
+            if (
+                not self._should_delete_form(form)
+                and not form.has_changed()
+                and any(f.has_changed() for f in form.commitments.forms)
+            ):
+                form.add_error("title", AXIS_TITLE_FOR_ACTIONS_MESSAGE)
+
+    def is_valid(self):
+        valid = super().is_valid()
+        # Evaluate every nested formset, so each shows its errors.
+        nested = [form.commitments.is_valid() for form in self.kept_axis_forms()]
+        return valid and all(nested)
+
+
+AxisFormSet = inlineformset_factory(
+    Convention, Axis, form=AxisForm, formset=AxisInlineFormSet, extra=0
+)
+SignatoryFormSet = inlineformset_factory(
+    Convention, Signatory, form=SignatoryRowForm, formset=SignatoryInlineFormSet, extra=0
+)
+TargetFormSet = inlineformset_factory(Convention, Target, form=TargetForm, extra=0)
+
+
+def party_formset_class(*, extra: int):
+    return inlineformset_factory(
+        Convention, Party, form=PartyForm, formset=PartyInlineFormSet, extra=extra
+    )
+
+
+@dataclass
+class ErrorLink:
+    """One line of the error summary: where the error is and what it says."""
+
+    label: str
+    message: str
+    anchor: str
+
+
+class ConventionForms:
+    """The convention form and its row formsets, built, validated and summarised together."""
+
+    # Formset -> (a row, the rows, the id of its section on the page)
+    sections = {
+        "parties": ("Partie", "Parties", "parties"),
+        "signatories": ("Signataire", "Signataires", "signataires"),
+        "axes": ("Axe", "Axes", "axes"),
+        "targets": ("Objectif chiffré", "Objectifs chiffrés", "objectifs-chiffres"),
+    }
+
+    def __init__(self, data=None, files=None, *, instance: Convention | None = None):
+        partners = PartnerChoices.all()
+        self.form = ConventionForm(data, files, instance=instance)
+        convention = self.form.instance
+        rows = {"instance": convention, "form_kwargs": {"partners": partners}}
+        extra_parties = 0 if convention.pk else MIN_SIGNED_PARTIES
+        self.parties = party_formset_class(extra=extra_parties)(
+            data, files, prefix="parties", queryset=Party.objects.all(), **rows
+        )
+        self.signatories = SignatoryFormSet(data, files, prefix="signatories", **rows)
+        self.axes = AxisFormSet(
+            data,
+            files,
+            prefix="axes",
+            instance=convention,
+            partners=partners,
+            queryset=Axis.objects.prefetch_related(
+                Prefetch("commitments", Commitment.objects.order_by("position", "pk"))
+            ),
+        )
+        self.targets = TargetFormSet(data, files, prefix="targets", instance=convention)
+
+    @property
+    def formsets(self):
+        return {name: getattr(self, name) for name in self.sections}
+
+    def is_valid(self) -> bool:
+        # The main form first: the parties' rule reads the signature date it sets on the instance.
+        form_valid = self.form.is_valid()
+        formsets_valid = [formset.is_valid() for formset in self.formsets.values()]
+        return form_valid and all(formsets_valid)
+
+    def error_summary(self) -> list[ErrorLink]:
+        links = self._form_errors(self.form, "")
+        for name, formset in self.formsets.items():
+            noun, plural, anchor = self.sections[name]
+            links += [ErrorLink(plural, e, f"#{anchor}") for e in formset.non_form_errors()]
+            for i, form in enumerate(formset.forms, start=1):
+                if formset._should_delete_form(form):
+                    continue
+                links += self._form_errors(form, f"{noun} {i}", anchor)
+                nested = getattr(form, "commitments", None)
+                if nested is None:
+                    continue
+                for j, row in enumerate(nested.forms, start=1):
+                    if not nested._should_delete_form(row):
+                        links += self._form_errors(row, f"{noun} {i}, action {j}", anchor)
+        return links
+
+    @staticmethod
+    def _form_errors(form, where: str, anchor: str = "identification") -> list[ErrorLink]:
+        links = []
+        for name, errors in form.errors.items():
+            if name == NON_FIELD_ERRORS:
+                label, target = where, f"#{anchor}"
+            else:
+                field = form[name]
+                label = f"{where} — {field.label}" if where else field.label
+                target = f"#{field.id_for_label}"
+            links += [ErrorLink(label, message, target) for message in errors]
+        return links

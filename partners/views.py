@@ -1,22 +1,149 @@
-"""Placeholder: the partner pages are being built."""
+from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import TemplateView
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from conventions.enums import Status
+from conventions.models import Convention, Party
+from conventions.models.convention import status_condition
+
+from .filters import PartnerFilter
+from .forms import ContactInlineFormSet, KeyFigureInlineFormSet, PartnerForm
+from .models import Partner
 
 
-class PartnerListView(PermissionRequiredMixin, TemplateView):
+def prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition, its lookups followed from a related model through `prefix`."""
+    children = [
+        prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+def figure_value(value: Decimal) -> str:
+    """A figure in French, without useless decimals: "34 000", "66,5"."""
+    return number_format(value.normalize(), use_l10n=True, force_grouping=True)
+
+
+class PartnerListView(PermissionRequiredMixin, ListView):
     permission_required = "partners.view_partner"
     raise_exception = True
-    template_name = "conventions/placeholder.html"
+    template_name = "partners/partner_list.html"
+    context_object_name = "partners"
+    paginate_by = 20
+
+    def get_queryset(self):
+        in_force = status_condition(Status.IN_FORCE, timezone.localdate())
+        partners = Partner.objects.select_related("territory").annotate(
+            conventions_count=Count("parties", distinct=True),
+            in_force_count=Count(
+                "parties", filter=prefixed(in_force, "parties__convention__"), distinct=True
+            ),
+        )
+        self.filterset = PartnerFilter(self.request.GET or None, queryset=partners)
+        return self.filterset.qs.order_by("name")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
-class PartnerDetailView(PartnerListView):
-    pass
+class PartnerDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "partners.view_partner"
+    raise_exception = True
+    template_name = "partners/partner_detail.html"
+    queryset = Partner.objects.select_related("territory").prefetch_related(
+        "key_figures", "contacts"
+    )
+
+    def get_context_data(self, **kwargs):
+        conventions = list(
+            Convention.objects.for_partner(self.object)
+            .with_status()
+            .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("partner")))
+        )
+        for convention in conventions:
+            convention.current_status = Status(convention.db_status)
+            convention.other_parties = [
+                party.partner
+                for party in convention.parties.all()
+                if party.partner_id != self.object.pk
+            ]
+        key_figures = list(self.object.key_figures.all())
+        for figure in key_figures:
+            figure.display_value = figure_value(figure.value)
+        return super().get_context_data(conventions=conventions, key_figures=key_figures, **kwargs)
 
 
-class PartnerCreateView(PartnerListView):
+class PartnerEditMixin:
+    """One page for the partner, its key figures and its contacts, saved together."""
+
+    model = Partner
+    form_class = PartnerForm
+    template_name = "partners/partner_form.html"
+    raise_exception = True
+    success_message = ""
+
+    def get_formsets(self):
+        bound = self.request.method == "POST"
+        instance = self.object or Partner()
+        return {
+            "key_figures": KeyFigureInlineFormSet(
+                self.request.POST if bound else None,
+                instance=instance,
+                prefix="key_figures",
+            ),
+            "contacts": ContactInlineFormSet(
+                self.request.POST if bound else None,
+                instance=instance,
+                prefix="contacts",
+            ),
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formsets", self.get_formsets())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        formsets = self.get_formsets()
+        # Validate everything (a list, not a generator) so every error shows at once.
+        if all([form.is_valid(), *(formset.is_valid() for formset in formsets.values())]):
+            return self.save(form, formsets)
+        return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+
+    @transaction.atomic
+    def save(self, form, formsets):
+        self.object = form.save()
+        for formset in formsets.values():
+            formset.instance = self.object
+            formset.save()
+        messages.success(self.request, self.success_message % {"name": self.object.name})
+        return HttpResponseRedirect(
+            reverse("partners:partner_detail", kwargs={"slug": self.object.slug})
+        )
+
+
+class PartnerCreateView(PermissionRequiredMixin, PartnerEditMixin, CreateView):
     permission_required = "partners.add_partner"
+    success_message = "Le partenaire « %(name)s » a été créé."
+
+    def post(self, request, *args, **kwargs):
+        self.object = None
+        return super().post(request, *args, **kwargs)
 
 
-class PartnerUpdateView(PartnerListView):
+class PartnerUpdateView(PermissionRequiredMixin, PartnerEditMixin, UpdateView):
     permission_required = "partners.change_partner"
+    success_message = "Le partenaire « %(name)s » a été modifié."
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)

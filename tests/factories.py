@@ -180,3 +180,17 @@ class StatementFactory(factory.django.DjangoModelFactory):
     person = factory.Sequence(lambda n: f"Personne {n}")
     role = "Présidente"
     text = "Ce partenariat ouvre de nouvelles perspectives aux jeunes."
+
+
+# Factories for the dashboard, list and export tests. ------------------------------------------
+
+
+class RoleUserFactory(UserFactory):
+    """A staff member holding one role of accounts/roles.py: RoleUserFactory(role=READER)."""
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            from accounts.roles import sync_roles
+
+            self.groups.add(sync_roles()[extracted])

@@ -1,9 +1,22 @@
 import datetime
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Length
+from django.db import connections, models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Length
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -15,6 +28,18 @@ from ..enums import ConventionKind, PartyRole, Scope, Status
 from .taxonomy import Audience, Theme
 
 MIN_SIGNED_PARTIES = 2
+
+# The PostgreSQL text search configuration created by migration 0002: French stemming after
+# unaccent, so "Academie" matches "Académie".
+SEARCH_CONFIG = "french_unaccent"
+
+
+class SearchDocumentVector(Func):
+    """to_tsvector('french_unaccent', search_document): exactly the GIN index's expression."""
+
+    template = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s)"
+    arity = 1
+    output_field = SearchVectorField()
 
 
 def status_condition(status: str, day: datetime.date) -> Q:
@@ -62,6 +87,119 @@ class ConventionQuerySet(models.QuerySet):
 
     def for_partner(self, partner: Partner):
         return self.filter(parties__partner=partner)
+
+    # Search and the dashboard's watch lists -----------------------------------------------
+
+    def search(self, text: str):
+        """Conventions whose search document matches every word of `text`.
+
+        PostgreSQL: French full-text search ignoring accents and case (websearch syntax:
+        "quoted phrase", -excluded, or), through the GIN index, ordered by relevance
+        (`search_rank`). SQLite: each folded word must appear in the folded document.
+        """
+        from ..search import fold
+
+        if connections[self.db].vendor == "postgresql":
+            vector = SearchDocumentVector(F("search_document"))
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.alias(search_vector=vector)
+                .filter(search_vector=query)
+                .annotate(search_rank=SearchRank(vector, query))
+                .order_by("-search_rank", F("signed_on").desc(nulls_last=True), "pk")
+            )
+        condition = Q()
+        for word in fold(text).replace('"', " ").split():
+            condition &= Q(search_document__contains=word)
+        return self.filter(condition)
+
+    def signed_between(self, first_year: int | None = None, last_year: int | None = None):
+        """Signed in `first_year` or later and in `last_year` or earlier (either may be None)."""
+        qs = self
+        if first_year is not None:
+            qs = qs.filter(signed_on__gte=datetime.date(first_year, 1, 1))
+        if last_year is not None:
+            qs = qs.filter(signed_on__lte=datetime.date(last_year, 12, 31))
+        return qs
+
+    def ending_within(self, months: int, on: datetime.date | None = None):
+        """In force on `on` (today) and ending at the latest `months` months later."""
+        day = on or timezone.localdate()
+        return self.in_force(on=day).filter(end_on__gte=day, end_on__lte=add_months(day, months))
+
+    def notice_deadline_within(self, months: int, on: datetime.date | None = None):
+        """In force, with a notice deadline between `on` (today) and `months` months later."""
+        day = on or timezone.localdate()
+        return (
+            self.in_force(on=day)
+            .with_notice_deadline()
+            .filter(db_notice_deadline__gte=day, db_notice_deadline__lte=add_months(day, months))
+        )
+
+    def reviews_due(self, on: datetime.date | None = None):
+        """In force, and a follow-up review is overdue on `on` (today).
+
+        Overdue means either the convention sets a review period and nothing was held within
+        that many months (counted from the effective date when no review was ever held), or
+        the latest review planned a next one on a date now passed.
+        """
+        from .follow_up import Review
+
+        day = on or timezone.localdate()
+        reviews = Review.objects.filter(convention=OuterRef("pk")).order_by("-held_on", "-pk")
+        last_held = Subquery(reviews.values("held_on")[:1])
+        next_planned = Subquery(reviews.values("next_review_on")[:1])
+        period_elapsed = Q(review_every_months__isnull=False) & Q(
+            db_review_reference__lte=SubtractMonths(
+                Value(day, output_field=models.DateField()), F("review_every_months")
+            )
+        )
+        return (
+            self.in_force(on=day)
+            .alias(
+                db_review_reference=Coalesce(last_held, F("effective_on")),
+                db_next_review_on=next_planned,
+            )
+            .filter(period_elapsed | Q(db_next_review_on__lt=day))
+        )
+
+    def declinations_overdue(self, on: datetime.date | None = None):
+        """National conventions in force, past their declination deadline, with no declination."""
+        day = on or timezone.localdate()
+        declinations = Convention.objects.filter(parent=OuterRef("pk"))
+        return (
+            self.in_force(on=day)
+            .filter(scope=Scope.NATIONAL, declination_deadline__lt=day)
+            .exclude(Exists(declinations))
+        )
+
+    # Loading for display ------------------------------------------------------------------
+
+    def for_list(self, on: datetime.date | None = None):
+        """Annotated with `db_status`, parties and their partners prefetched (list rows)."""
+        parties = Party.objects.select_related("partner").order_by("position", "pk")
+        return self.with_status(on=on).prefetch_related(Prefetch("parties", queryset=parties))
+
+    def for_export(self, on: datetime.date | None = None):
+        """`for_list()` plus the notice deadline, signatories, territories and themes."""
+        signatories = Signatory.objects.order_by("position", "pk")
+        return (
+            self.for_list(on=on)
+            .with_notice_deadline()
+            .prefetch_related(
+                Prefetch("signatories", queryset=signatories), "territories", "themes"
+            )
+        )
+
+    def signatures_per_year(self):
+        """[{"year": 2024, "count": 3}, ...] for signed conventions, oldest year first."""
+        return (
+            self.filter(signed_on__isnull=False)
+            .annotate(year=ExtractYear("signed_on"))
+            .values("year")
+            .annotate(count=Count("pk"))
+            .order_by("year")
+        )
 
 
 class Convention(models.Model):
@@ -152,10 +290,17 @@ class Convention(models.Model):
         Partner, through="Party", verbose_name="parties", related_name="conventions"
     )
 
+    # Kept up to date by conventions/search.py; folded (lower case, no accents) so SQLite's
+    # contains-search ignores accents too. PostgreSQL indexes it (GIN, migration 0002).
+    search_document = models.TextField("texte indexé", blank=True, editable=False)
+
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[audiences, themes, territories])
+    # The search document is derived: recording it would show it in the change history.
+    history = HistoricalRecords(
+        m2m_fields=[audiences, themes, territories], excluded_fields=["search_document"]
+    )
     objects = ConventionQuerySet.as_manager()
 
     class Meta:

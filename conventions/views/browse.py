@@ -1,18 +1,137 @@
-"""Placeholder: the dashboard, the list and its exports are being built."""
+"""The dashboard, the conventions list (search, filters, sort) and its CSV/XLSX exports."""
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import TemplateView
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from .. import exports
+from ..enums import Status
+from ..filters import ConventionFilterSet
+from ..models import Convention
+
+# Numbers of months the dashboard watches; the list filters use the same values.
+ENDING_WITHIN_MONTHS = 6
+NOTICE_WITHIN_MONTHS = 3
+LATEST_SIGNATURES = 5
 
 
-class DashboardView(PermissionRequiredMixin, TemplateView):
+class CanViewConventions(PermissionRequiredMixin):
     permission_required = "conventions.view_convention"
     raise_exception = True
-    template_name = "conventions/placeholder.html"
 
 
-class ConventionListView(DashboardView):
-    pass
+def with_status(conventions) -> list[tuple[Convention, Status]]:
+    """Pairs (convention, Status) for templates, from the `db_status` annotation."""
+    return [(convention, Status(convention.db_status)) for convention in conventions]
 
 
-class ConventionExportView(DashboardView):
-    pass
+def filtered_conventions(request, queryset) -> ConventionFilterSet:
+    queryset = queryset.order_by(F("signed_on").desc(nulls_last=True), "title", "pk")
+    return ConventionFilterSet(request.GET or None, queryset=queryset)
+
+
+def list_url(**params) -> str:
+    return f"{reverse('conventions:convention_list')}?{urlencode(params)}"
+
+
+class DashboardView(CanViewConventions, TemplateView):
+    template_name = "conventions/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        conventions = Convention.objects.all()
+        metrics = [
+            (
+                "En vigueur",
+                conventions.in_force().count(),
+                list_url(statut=Status.IN_FORCE.value),
+                "Conventions signées dont la période est en cours.",
+            ),
+            (
+                f"Se terminent dans les {ENDING_WITHIN_MONTHS} mois",
+                conventions.ending_within(ENDING_WITHIN_MONTHS).count(),
+                list_url(fin_dans=ENDING_WITHIN_MONTHS, tri="fin"),
+                "Conventions en vigueur dont la date de fin approche.",
+            ),
+            (
+                f"Préavis à donner dans les {NOTICE_WITHIN_MONTHS} mois",
+                conventions.notice_deadline_within(NOTICE_WITHIN_MONTHS).count(),
+                list_url(preavis_dans=NOTICE_WITHIN_MONTHS, tri="fin"),
+                "Dernier jour pour résilier avant l'échéance.",
+            ),
+            (
+                "Bilans de suivi en retard",
+                conventions.reviews_due().count(),
+                list_url(bilan_du=1),
+                "Aucun bilan tenu dans la périodicité prévue, ou prochain bilan dépassé.",
+            ),
+            (
+                "Déclinaisons locales en retard",
+                conventions.declinations_overdue().count(),
+                list_url(declinaison_en_retard=1),
+                "Conventions nationales sans déclinaison à la date prévue.",
+            ),
+        ]
+        per_year = list(conventions.signatures_per_year())
+        most = max((row["count"] for row in per_year), default=0)
+        for row in per_year:
+            # Bar widths in steps of 5 %: CSS classes, no inline style (CSP).
+            row["width"] = max(5, round(row["count"] * 20 / most) * 5)
+        latest = (
+            conventions.for_list()
+            .filter(signed_on__isnull=False)
+            .order_by("-signed_on", "-pk")[:LATEST_SIGNATURES]
+        )
+        return super().get_context_data(
+            metrics=metrics,
+            signatures_per_year=per_year,
+            latest_signatures=with_status(latest),
+            **kwargs,
+        )
+
+
+class ConventionListView(CanViewConventions, ListView):
+    template_name = "conventions/convention_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.filterset = filtered_conventions(self.request, Convention.objects.for_list())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or not a number shows the nearest page, never an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["form"] = self.filterset.form
+        context["rows"] = with_status(context["object_list"])
+        criteria = [key for key, value in self.request.GET.items() if value and key != "page"]
+        context["has_filters"] = any(key != "tri" for key in criteria)
+        context["filters_open"] = bool(self.filterset.form.errors) or any(
+            key != "q" for key in criteria
+        )
+        return context
+
+
+class ConventionExportView(CanViewConventions, View):
+    renderers = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
+
+    def get(self, request, fmt):
+        if fmt not in self.renderers:
+            raise Http404("Format d'export inconnu.")
+        filterset = filtered_conventions(request, Convention.objects.for_export())
+        if filterset.is_bound and not filterset.is_valid():
+            # Show the list with the same parameters: it explains what is wrong.
+            return redirect(f"{reverse('conventions:convention_list')}?{request.GET.urlencode()}")
+        return self.renderers[fmt](filterset.qs)

@@ -9,6 +9,7 @@
  *   </div>
  *   A row is [data-formset-row]; its [data-formset-remove] button ticks the row's DELETE box and
  *   hides it, so the server deletes saved rows and ignores new ones.
+ *   An element [data-error-summary] (the list of a refused form's errors) gets the focus on load.
  */
 (function () {
   "use strict";
@@ -39,7 +40,12 @@
   function removeRow(button) {
     var row = button.closest("[data-formset-row]");
     var container = row.closest("[data-formset-prefix]");
-    var deleteBox = row.querySelector('input[type=checkbox][name$="-DELETE"]');
+    // The row's own box, not that of a row nested in it (an axis holds its actions' rows).
+    var deleteBox = Array.from(
+      row.querySelectorAll('input[type=checkbox][name$="-DELETE"]')
+    ).find(function (box) {
+      return box.closest("[data-formset-row]") === row;
+    });
     if (deleteBox) {
       deleteBox.checked = true;
     }
@@ -48,6 +54,12 @@
     if (add) {
       add.focus();
     }
+  }
+
+  // After a refused submission, move to the error summary so it is read first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
   }
 
   document.addEventListener("click", function (event) {

@@ -1,0 +1,205 @@
+"""The filters of the conventions list and its exports: the whole state lives in the URL.
+
+GET parameters (other pages link to them):
+    q=<texte>                      full-text search (ConventionQuerySet.search)
+    partenaire=<partner slug>      a party to the convention
+    type=<ConventionKind>          statut=<Status>          portee=<Scope>
+    territoire=<territory slug>    thematique=<theme slug>  public=<audience slug>
+    signee_de=<year>, signee_a=<year>   signature year range, bounds included
+    fin_dans=<months>              in force and ending within that many months
+    preavis_dans=<months>          in force, notice deadline within that many months
+    bilan_du=1                     reviews due        declinaison_en_retard=1   declinations overdue
+    tri=<signature|-signature|fin|-fin|intitule|-intitule>
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F
+
+from partners.models import Partner, Territory
+
+from .enums import ConventionKind, Scope, Status
+from .models import Audience, Convention, Theme
+
+MAX_MONTHS = 120
+
+SORTS = {
+    "signature": ("signed_on", "Date de signature (plus ancienne d'abord)"),
+    "-signature": ("-signed_on", "Date de signature (plus récente d'abord)"),
+    "fin": ("end_on", "Date de fin (plus proche d'abord)"),
+    "-fin": ("-end_on", "Date de fin (plus lointaine d'abord)"),
+    "intitule": ("title", "Intitulé (A → Z)"),
+    "-intitule": ("-title", "Intitulé (Z → A)"),
+}
+
+
+def order_expression(field: str):
+    """Conventions without the date (drafts, open-ended ones) come last either way."""
+    if field.startswith("-"):
+        return F(field[1:]).desc(nulls_last=True)
+    return F(field).asc(nulls_last=True)
+
+
+def partner_label(partner: Partner) -> str:
+    return f"{partner.name} ({partner.acronym})" if partner.acronym else partner.name
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class FlagFilter(django_filters.Filter):
+    """A checkbox: `?name=1` (or any non-empty value) applies the filter."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(*args, **kwargs)
+
+
+class ConventionFilterForm(forms.Form):
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("signee_de"), cleaned.get("signee_a")
+        if first is not None and last is not None and first > last:
+            self.add_error("signee_a", "L'année de fin doit être postérieure à l'année de début.")
+        return cleaned
+
+
+class ConventionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        method="filter_search",
+        max_length=200,
+        help_text=(
+            "Intitulé, partenaire, signataire, axe, action… "
+            "sans tenir compte des accents ni des majuscules."
+        ),
+    )
+    partenaire = django_filters.ModelChoiceFilter(
+        label="Partenaire",
+        queryset=Partner.objects.order_by("name"),
+        to_field_name="slug",
+        field_name="parties__partner",
+        empty_label="Tous les partenaires",
+    )
+    type = django_filters.ChoiceFilter(
+        label="Type", field_name="kind", choices=ConventionKind.choices, empty_label="Tous"
+    )
+    statut = django_filters.ChoiceFilter(
+        label="Statut", choices=Status.choices, method="filter_status", empty_label="Tous"
+    )
+    portee = django_filters.ChoiceFilter(
+        label="Portée", field_name="scope", choices=Scope.choices, empty_label="Toutes"
+    )
+    territoire = django_filters.ModelChoiceFilter(
+        label="Territoire",
+        queryset=Territory.objects.order_by("name"),
+        to_field_name="slug",
+        field_name="territories",
+        empty_label="Tous",
+    )
+    thematique = django_filters.ModelChoiceFilter(
+        label="Thématique",
+        queryset=Theme.objects.order_by("name"),
+        to_field_name="slug",
+        field_name="themes",
+        empty_label="Toutes",
+    )
+    public = django_filters.ModelChoiceFilter(
+        label="Public cible",
+        queryset=Audience.objects.order_by("name"),
+        to_field_name="slug",
+        field_name="audiences",
+        empty_label="Tous",
+    )
+    signee_de = IntegerFilter(
+        label="Signée à partir de (année)",
+        method="filter_signed_from",
+        min_value=1900,
+        max_value=2100,
+    )
+    signee_a = IntegerFilter(
+        label="Signée jusqu'en (année)",
+        method="filter_signed_until",
+        min_value=1900,
+        max_value=2100,
+    )
+    fin_dans = IntegerFilter(
+        label="Se termine dans les (mois)",
+        method="filter_ending_within",
+        min_value=1,
+        max_value=MAX_MONTHS,
+    )
+    preavis_dans = IntegerFilter(
+        label="Date limite de préavis dans les (mois)",
+        method="filter_notice_within",
+        min_value=1,
+        max_value=MAX_MONTHS,
+    )
+    bilan_du = FlagFilter(label="Bilan de suivi en retard", method="filter_reviews_due")
+    declinaison_en_retard = FlagFilter(
+        label="Déclinaisons locales en retard", method="filter_declinations_overdue"
+    )
+    tri = django_filters.ChoiceFilter(
+        label="Trier par",
+        choices=[(key, label) for key, (_, label) in SORTS.items()],
+        method="filter_sort",
+        empty_label="Par défaut",
+    )
+
+    class Meta:
+        model = Convention
+        fields = []
+        form = ConventionFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+        self.form.fields["q"].widget.input_type = "search"
+        self.form.fields["partenaire"].label_from_instance = partner_label
+        for name in ("signee_de", "signee_a", "fin_dans", "preavis_dans"):
+            self.form.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.in_status(value)
+
+    def filter_signed_from(self, queryset, name, value):
+        return queryset.signed_between(first_year=value)
+
+    def filter_signed_until(self, queryset, name, value):
+        return queryset.signed_between(last_year=value)
+
+    def filter_ending_within(self, queryset, name, value):
+        return queryset.ending_within(value)
+
+    def filter_notice_within(self, queryset, name, value):
+        return queryset.notice_deadline_within(value)
+
+    def filter_reviews_due(self, queryset, name, value):
+        return queryset.reviews_due() if value else queryset
+
+    def filter_declinations_overdue(self, queryset, name, value):
+        return queryset.declinations_overdue() if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        field, _ = SORTS[value]
+        return queryset.order_by(order_expression(field), "title", "pk")

@@ -1,0 +1,64 @@
+"""Who may open which page: every staff page, for every role (issue: roles and permissions)."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from accounts.roles import ADMINISTRATOR, EDITOR, READER, sync_roles
+from tests.factories import ConventionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+READ, ADD, CHANGE = "read", "add", "change"
+
+# (url name, kwargs builder, what the page needs)
+PAGES = [
+    ("conventions:dashboard", lambda c: {}, READ),
+    ("conventions:convention_list", lambda c: {}, READ),
+    ("conventions:convention_export", lambda c: {"fmt": "csv"}, READ),
+    ("conventions:convention_detail", lambda c: {"pk": c.pk}, READ),
+    ("conventions:convention_create", lambda c: {}, ADD),
+    ("conventions:convention_update", lambda c: {"pk": c.pk}, CHANGE),
+    ("partners:partner_list", lambda c: {}, READ),
+    ("partners:partner_detail", lambda c: {"slug": c.parties.first().partner.slug}, READ),
+    ("partners:partner_create", lambda c: {}, ADD),
+    ("partners:partner_update", lambda c: {"slug": c.parties.first().partner.slug}, CHANGE),
+]
+
+ALLOWED = {
+    READER: {READ},
+    EDITOR: {READ, ADD, CHANGE},
+    ADMINISTRATOR: {READ, ADD, CHANGE},
+    None: set(),  # signed in, but given no role
+}
+
+
+def test_every_staff_url_is_in_the_matrix():
+    names = set()
+    for namespace in ("conventions", "partners"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        names |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
+    assert names == {name for name, _, _ in PAGES}
+
+
+@pytest.fixture
+def convention():
+    return ConventionFactory()
+
+
+@pytest.mark.parametrize(("name", "kwargs", "need"), PAGES, ids=[p[0] for p in PAGES])
+def test_anonymous_visitor_is_sent_to_the_login_page(client, convention, name, kwargs, need):
+    url = reverse(name, kwargs=kwargs(convention))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", [READER, EDITOR, ADMINISTRATOR, None])
+@pytest.mark.parametrize(("name", "kwargs", "need"), PAGES, ids=[p[0] for p in PAGES])
+def test_each_role_opens_exactly_the_pages_it_may(client, convention, role, name, kwargs, need):
+    user = UserFactory()
+    if role:
+        user.groups.add(sync_roles()[role])
+    client.force_login(user)
+    response = client.get(reverse(name, kwargs=kwargs(convention)))
+    assert response.status_code == (200 if need in ALLOWED[role] else 403)

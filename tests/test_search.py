@@ -1,0 +1,196 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conventions.models import Convention
+from conventions.search import build_search_documents, fold, refresh_search_documents
+from tests.factories import (
+    AxisFactory,
+    CommitmentFactory,
+    ConventionFactory,
+    PartnerFactory,
+    SignatoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search and GIN index only"
+)
+
+
+@pytest.fixture
+def unml():
+    return PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
+
+
+@pytest.fixture
+def amf_convention(unml):
+    amf = PartnerFactory(
+        name="Association des maires de France et des présidents d'intercommunalité",
+        acronym="AMF",
+    )
+    return ConventionFactory(
+        title="Convention cadre nationale entre l'AMF et l'UNML", parties=[amf, unml]
+    )
+
+
+@pytest.fixture
+def police_convention(unml):
+    academy = PartnerFactory(name="Académie de police", acronym="")
+    return ConventionFactory(
+        title="Convention de partenariat pour l'égalité des chances", parties=[academy, unml]
+    )
+
+
+def titles(queryset):
+    return sorted(convention.title for convention in queryset)
+
+
+@pytest.mark.embedded
+def test_fold_removes_case_accents_and_ligatures():
+    assert fold("Académie de POLICE, Œuvre d\u2019Été") == "academie de police, oeuvre d'ete"
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("text", ["Academie", "académie", "ACADÉMIE", "academie police"])
+def test_search_ignores_accents_and_case(text, police_convention, amf_convention):
+    assert titles(Convention.objects.search(text)) == [police_convention.title]
+
+
+@pytest.mark.embedded
+def test_maires_finds_the_amf_convention_through_its_partner_name(
+    amf_convention, police_convention
+):
+    assert titles(Convention.objects.search("maires")) == [amf_convention.title]
+
+
+@pytest.mark.embedded
+def test_every_word_must_match(amf_convention, police_convention):
+    assert titles(Convention.objects.search("maires UNML")) == [amf_convention.title]
+    assert not Convention.objects.search("maires académie").exists()
+
+
+@on_postgresql
+def test_french_stemming_matches_other_forms_of_a_word(amf_convention):
+    assert titles(Convention.objects.search("maire")) == [amf_convention.title]
+    assert titles(Convention.objects.search("nationales")) == [amf_convention.title]
+
+
+@pytest.mark.embedded
+def test_search_document_holds_the_text_of_the_convention_and_its_parts(amf_convention):
+    axis = AxisFactory(
+        convention=amf_convention, title="Insertion des jeunes", description="Repérage des NEET"
+    )
+    CommitmentFactory(axis=axis, text="Organiser des forums de l'emploi")
+    SignatoryFactory(convention=amf_convention, name="David Lisnard", title="Président de l'AMF")
+    Convention.objects.filter(pk=amf_convention.pk).update(summary="Résumé du partenariat")
+    refresh_search_documents([amf_convention.pk])
+    document = Convention.objects.get(pk=amf_convention.pk).search_document
+    for text in [
+        amf_convention.reference,
+        "convention cadre nationale",
+        "resume du partenariat",
+        "insertion des jeunes",
+        "reperage des neet",
+        "forums de l'emploi",
+        "david lisnard",
+        "president de l'amf",
+        "association des maires de france",
+        "unml",
+    ]:
+        assert fold(text) in document
+
+
+def search_titles(text):
+    return titles(Convention.objects.search(text))
+
+
+@pytest.mark.embedded
+def test_adding_and_removing_parts_updates_the_document(amf_convention):
+    axis = AxisFactory(convention=amf_convention, title="Mobilité durable")
+    assert search_titles("mobilité") == [amf_convention.title]
+    commitment = CommitmentFactory(axis=axis, text="Ouvrir un guichet numérique")
+    signatory = SignatoryFactory(convention=amf_convention, name="Stéphane Valli")
+    assert search_titles("guichet") == search_titles("valli") == [amf_convention.title]
+    commitment.delete()
+    signatory.delete()
+    axis.delete()
+    assert search_titles("guichet") == search_titles("valli") == search_titles("mobilite") == []
+
+
+@pytest.mark.embedded
+def test_renaming_a_partner_refreshes_its_conventions(amf_convention, police_convention):
+    academy = police_convention.parties.get(partner__name="Académie de police").partner
+    academy.name = "École nationale supérieure de la police"
+    academy.save()
+    assert search_titles("ecole superieure") == [police_convention.title]
+    assert search_titles("academie") == []
+
+
+@pytest.mark.embedded
+def test_editing_the_convention_refreshes_its_document(amf_convention):
+    amf_convention.title = "Accord renouvelé avec les élus locaux"
+    amf_convention.save()
+    assert amf_convention.search_document.startswith(fold(amf_convention.reference))
+    assert search_titles("elus locaux") == [amf_convention.title]
+
+
+def test_refresh_costs_five_reads_and_one_update_per_convention():
+    conventions = ConventionFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        refresh_search_documents([c.pk for c in conventions])
+    updates = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert (len(queries), len(updates)) == (5 + 3, 3)
+
+
+def test_deleting_a_convention_does_not_refresh_it_once_per_child(amf_convention):
+    for _ in range(5):
+        CommitmentFactory(axis=AxisFactory(convention=amf_convention))
+    with CaptureQueriesContext(connection) as queries:
+        amf_convention.delete()
+    assert not [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "search_document" in q["sql"]
+    ]
+
+
+def test_build_search_documents_of_nothing_is_free():
+    with CaptureQueriesContext(connection) as queries:
+        assert build_search_documents([]) == {}
+    assert len(queries) == 0
+
+
+@on_postgresql
+def test_search_orders_by_relevance(unml):
+    once = ConventionFactory(title="Convention pluriannuelle", parties=[unml, PartnerFactory()])
+    CommitmentFactory(axis=AxisFactory(convention=once), text="Associer les maires")
+    often = ConventionFactory(title="Les maires et les Missions Locales", parties=[unml])
+    AxisFactory(convention=often, title="Maires et jeunes", description="Réunir les maires")
+    assert list(Convention.objects.search("maires")) == [often, once]
+
+
+@on_postgresql
+def test_postgresql_search_uses_the_gin_index(amf_convention, police_convention):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Convention.objects.search("maires").explain()
+    assert "convention_search_idx" in plan
+
+
+@on_postgresql
+def test_postgresql_search_configuration_ignores_accents():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('french_unaccent', 'Académie des élèves')::text")
+        assert cursor.fetchone()[0] == "'academ':1 'elev':3"
+
+
+@pytest.mark.embedded
+def test_the_search_document_stays_out_of_the_change_history(amf_convention):
+    AxisFactory(convention=amf_convention, title="Nouvel axe")
+    amf_convention.refresh_from_db()
+    amf_convention.save()
+    fields = {field.name for field in Convention.history.model._meta.fields}
+    assert "search_document" not in fields
+    assert amf_convention.history.count() == 2
