@@ -176,8 +176,7 @@ class ConventionAdmin(HistoryAdmin):
 
     @admin.display(description="statut", ordering="db_status")
     def status_label(self, obj):
-        status = getattr(obj, "db_status", None)
-        return Status(status).label if status else None
+        return obj.current_status.label
 
     @admin.display(description="date limite de préavis")
     def notice_deadline(self, obj):

@@ -11,8 +11,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .enums import Status
-
 # (header, column width in the XLSX file)
 COLUMNS = [
     ("Référence", 16),
@@ -57,7 +55,7 @@ def convention_rows(conventions: Iterable) -> Iterator[list]:
             safe_text(convention.title),
             convention.get_kind_display(),
             convention.get_scope_display(),
-            Status(convention.db_status).label,
+            convention.current_status.label,
             ", ".join(safe_text(str(party.partner)) for party in convention.parties.all()),
             "; ".join(safe_text(signatory_label(s)) for s in convention.signatories.all()),
             convention.signed_on,

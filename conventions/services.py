@@ -69,7 +69,7 @@ def convention_save(
     convention.save()
     form.save_m2m()
 
-    kept_axes = [f for f in axes.forms if f.cleaned_data and not axes._should_delete_form(f)]
+    kept_axes = kept_forms(axes)
     for axis_form in kept_axes:
         _delete_removed_rows(axis_form.commitments, by=by)
     for axis_form in axes.deleted_forms:

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -84,7 +85,7 @@ class Partner(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:partners_partner_change", args=[self.pk])
+        return reverse("partners:partner_detail", args=[self.slug])
 
     def unique_slug(self) -> str:
         """The acronym (or name) as a slug, numbered when another partner already has it."""
@@ -134,7 +135,12 @@ class KeyFigure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label} : {self.value.normalize():f}"
+        return f"{self.label} : {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        """The value in French, without useless decimals: "34 000", "66,5"."""
+        return number_format(self.value.normalize(), use_l10n=True, force_grouping=True)
 
 
 class Contact(models.Model):

@@ -1,13 +1,10 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from conventions.enums import Status
@@ -19,20 +16,6 @@ from .forms import ContactInlineFormSet, KeyFigureInlineFormSet, PartnerForm
 from .models import Partner
 
 
-def prefixed(condition: Q, prefix: str) -> Q:
-    """The same condition, its lookups followed from a related model through `prefix`."""
-    children = [
-        prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1])
-        for child in condition.children
-    ]
-    return Q(*children, _connector=condition.connector, _negated=condition.negated)
-
-
-def figure_value(value: Decimal) -> str:
-    """A figure in French, without useless decimals: "34 000", "66,5"."""
-    return number_format(value.normalize(), use_l10n=True, force_grouping=True)
-
-
 class PartnerListView(PermissionRequiredMixin, ListView):
     permission_required = "partners.view_partner"
     raise_exception = True
@@ -41,12 +24,12 @@ class PartnerListView(PermissionRequiredMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        in_force = status_condition(Status.IN_FORCE, timezone.localdate())
+        in_force = status_condition(
+            Status.IN_FORCE, timezone.localdate(), path="parties__convention__"
+        )
         partners = Partner.objects.select_related("territory").annotate(
             conventions_count=Count("parties", distinct=True),
-            in_force_count=Count(
-                "parties", filter=prefixed(in_force, "parties__convention__"), distinct=True
-            ),
+            in_force_count=Count("parties", filter=in_force, distinct=True),
         )
         self.filterset = PartnerFilter(self.request.GET or None, queryset=partners)
         return self.filterset.qs.order_by("name")
@@ -70,16 +53,12 @@ class PartnerDetailView(PermissionRequiredMixin, DetailView):
             .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("partner")))
         )
         for convention in conventions:
-            convention.current_status = Status(convention.db_status)
             convention.other_parties = [
                 party.partner
                 for party in convention.parties.all()
                 if party.partner_id != self.object.pk
             ]
-        key_figures = list(self.object.key_figures.all())
-        for figure in key_figures:
-            figure.display_value = figure_value(figure.value)
-        return super().get_context_data(conventions=conventions, key_figures=key_figures, **kwargs)
+        return super().get_context_data(conventions=conventions, **kwargs)
 
 
 class PartnerEditMixin:

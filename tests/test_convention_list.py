@@ -40,7 +40,7 @@ def reader_client(client):
 
 
 def titles(response) -> list[str]:
-    return [convention.title for convention, _ in response.context["rows"]]
+    return [convention.title for convention in response.context["object_list"]]
 
 
 def listed(client, **params) -> list[str]:
@@ -261,7 +261,7 @@ def test_invalid_filters_show_a_french_error_next_to_the_field(reader_client, pa
     assert "Certains critères sont invalides" in html
     for error in errors:
         assert error in html
-    assert response.context["rows"] == []
+    assert list(response.context["object_list"]) == []
 
 
 # Sorting and pagination --------------------------------------------------------------------------
@@ -304,12 +304,12 @@ def test_pagination_shows_20_rows_and_its_links_keep_the_filters(reader_client):
     ConventionFactory.create_batch(25, kind=ConventionKind.FINANCIAL)
     ConventionFactory(title="Autre type")
     response = reader_client.get(URL, {"type": "financial", "tri": "intitule"})
-    assert len(response.context["rows"]) == 20
+    assert len(response.context["object_list"]) == 20
     html = response.content.decode()
     assert 'href="?type=financial&amp;tri=intitule&amp;page=2"' in html
     assert "Page 1 sur 2" in html
     second = reader_client.get(URL, {"type": "financial", "tri": "intitule", "page": 2})
-    assert len(second.context["rows"]) == 5
+    assert len(second.context["object_list"]) == 5
     assert 'href="?type=financial&amp;tri=intitule&amp;page=1"' in second.content.decode()
 
 
@@ -318,7 +318,7 @@ def test_a_wrong_page_number_shows_a_page_not_an_error(reader_client, page):
     ConventionFactory.create_batch(3)
     response = reader_client.get(URL, {"page": page})
     assert response.status_code == 200
-    assert len(response.context["rows"]) == 3
+    assert len(response.context["object_list"]) == 3
 
 
 def test_export_links_keep_the_current_filters(reader_client):

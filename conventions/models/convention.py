@@ -42,15 +42,16 @@ class SearchDocumentVector(Func):
     output_field = SearchVectorField()
 
 
-def status_condition(status: str, day: datetime.date) -> Q:
+def status_condition(status: str, day: datetime.date, *, path: str = "") -> Q:
     """The database condition for a convention to be in `status` on `day`.
 
     Mirrors Convention.status_on(); the two are tested against each other on every boundary.
+    `path` reaches the convention from another model, e.g. "parties__convention__" from Partner.
     """
-    signed = Q(signed_on__isnull=False)
-    terminated = Q(terminated_on__lte=day)
-    not_yet_effective = Q(effective_on__gt=day)
-    ended = Q(end_on__lt=day)
+    signed = Q(**{f"{path}signed_on__isnull": False})
+    terminated = Q(**{f"{path}terminated_on__lte": day})
+    not_yet_effective = Q(**{f"{path}effective_on__gt": day})
+    ended = Q(**{f"{path}end_on__lt": day})
     return {
         Status.DRAFT: ~signed,
         Status.TERMINATED: signed & terminated,
@@ -385,7 +386,7 @@ class Convention(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:conventions_convention_change", args=[self.pk])
+        return reverse("conventions:convention_detail", args=[self.pk])
 
     # Derived dates and status -------------------------------------------------------------
 
@@ -432,6 +433,12 @@ class Convention(models.Model):
     @property
     def status(self) -> Status:
         return self.status_on(timezone.localdate())
+
+    @property
+    def current_status(self) -> Status:
+        """The status from the queryset's `db_status` annotation when present, else computed."""
+        db_status = getattr(self, "db_status", None)
+        return Status(db_status) if db_status else self.status
 
     # Validation and saving ---------------------------------------------------------------
 

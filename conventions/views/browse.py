@@ -26,11 +26,6 @@ class CanViewConventions(PermissionRequiredMixin):
     raise_exception = True
 
 
-def with_status(conventions) -> list[tuple[Convention, Status]]:
-    """Pairs (convention, Status) for templates, from the `db_status` annotation."""
-    return [(convention, Status(convention.db_status)) for convention in conventions]
-
-
 def filtered_conventions(request, queryset) -> ConventionFilterSet:
     queryset = queryset.order_by(F("signed_on").desc(nulls_last=True), "title", "pk")
     return ConventionFilterSet(request.GET or None, queryset=queryset)
@@ -90,7 +85,7 @@ class DashboardView(CanViewConventions, TemplateView):
         return super().get_context_data(
             metrics=metrics,
             signatures_per_year=per_year,
-            latest_signatures=with_status(latest),
+            latest_signatures=latest,
             **kwargs,
         )
 
@@ -115,7 +110,6 @@ class ConventionListView(CanViewConventions, ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["form"] = self.filterset.form
-        context["rows"] = with_status(context["object_list"])
         criteria = [key for key, value in self.request.GET.items() if value and key != "page"]
         context["has_filters"] = any(key != "tri" for key in criteria)
         context["filters_open"] = bool(self.filterset.form.errors) or any(

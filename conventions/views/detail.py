@@ -4,7 +4,6 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from ..enums import Status
 from ..history import convention_history
 from ..models import Axis, Commitment, Convention, Party, Signatory, Statement
 
@@ -47,7 +46,6 @@ class ConventionDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         convention = self.object
         return super().get_context_data(
-            status=Status(convention.db_status),
             history=convention_history(convention),
             **kwargs,
         )
