@@ -352,6 +352,20 @@ def test_partner_page_query_count_does_not_grow_with_conventions(reader_client):
     assert queries_for(1) == queries_for(10)
 
 
+def test_edit_page_query_count_does_not_grow_with_contacts_and_figures(editor_client):
+    def queries_for(count):
+        partner = PartnerFactory(territory=TerritoryFactory())
+        KeyFigureFactory.create_batch(count, partner=partner)
+        ContactFactory.create_batch(count, partner=partner)
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(update_url(partner))
+        assert response.status_code == 200
+        page_text(response)
+        return len(queries)
+
+    assert queries_for(1) == queries_for(10)
+
+
 # Create and edit --------------------------------------------------------------------------------
 
 
