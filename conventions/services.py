@@ -1,9 +1,14 @@
 """Writes on conventions that touch several rows: each one all or nothing."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 
+from partners.enums import PartnerKind
+from partners.models import Partner
+
+from .enums import CommitmentStatus, PartyRole, Scope
 from .forms import (
     AxisInlineFormSet,
     ConventionForm,
@@ -11,7 +16,7 @@ from .forms import (
     SignatoryInlineFormSet,
     kept_forms,
 )
-from .models import Convention
+from .models import Axis, Commitment, Convention, Party, Target
 
 
 def _by(obj: models.Model, user: AbstractBaseUser) -> models.Model:
@@ -87,3 +92,246 @@ def convention_save(
         # A new axis's actions belong to the axis's convention (Commitment.save also ensures it).
         _save_rows(axis_form.commitments, by=by, axis=axis, convention=convention)
     return convention
+
+
+# Lifecycle: renew a convention, decline a national one locally or regionally --------------------
+
+# The network's own organisations: a declination is signed by one of them in place of the
+# national parties of the network (the UNML).
+NETWORK_KINDS = frozenset(
+    {PartnerKind.NETWORK_HEAD, PartnerKind.REGIONAL_ASSOCIATION, PartnerKind.MISSION_LOCALE}
+)
+# Who a national convention is declined for, and the scope of the declination.
+DECLINATION_SCOPES = {
+    PartnerKind.MISSION_LOCALE: Scope.LOCAL,
+    PartnerKind.REGIONAL_ASSOCIATION: Scope.REGIONAL,
+}
+DECLINATION_TITLE_SUFFIX = " — déclinaison {partner}"
+
+
+def check_renewable(*, convention: Convention) -> None:
+    """Raise a ValidationError saying why `convention` cannot be renewed, if it cannot.
+
+    A draft is edited, not renewed; a convention already renewed is not renewed twice (the
+    renewal chain stays a line: renew its latest convention instead).
+    """
+    if convention.signed_on is None:
+        raise ValidationError(
+            "Une convention en projet ne peut pas être renouvelée : "
+            "modifiez-la directement avant sa signature.",
+            code="renew_draft",
+        )
+    successor = next(iter(convention.successors.all()), None)
+    if successor is not None:
+        raise ValidationError(
+            f"Cette convention est déjà renouvelée par « {successor.title} » : "
+            "renouvelez plutôt la convention la plus récente.",
+            code="already_renewed",
+        )
+
+
+def check_declinable(*, convention: Convention, partner: Partner | None = None) -> None:
+    """Raise a ValidationError saying why `convention` cannot be declined (for `partner`).
+
+    Only a signed national convention is declined, for a Mission Locale or a regional
+    association, once per partner. Errors about the partner are raised on the "partner" field.
+    """
+    if convention.scope != Scope.NATIONAL:
+        raise ValidationError(
+            "Seule une convention nationale peut être déclinée localement ou régionalement.",
+            code="decline_not_national",
+        )
+    if convention.signed_on is None:
+        raise ValidationError(
+            "Une convention en projet ne peut pas être déclinée : elle doit d'abord être signée.",
+            code="decline_draft",
+        )
+    if partner is None:
+        return
+    if partner.kind not in DECLINATION_SCOPES:
+        raise ValidationError(
+            {
+                "partner": ValidationError(
+                    f"« {partner.name} » n'est ni une Mission Locale ni une association "
+                    "régionale des Missions Locales : une convention nationale ne se décline "
+                    "que pour elles.",
+                    code="decline_partner_kind",
+                )
+            }
+        )
+    existing = convention.declinations.filter(parties__partner=partner).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "partner": ValidationError(
+                    f"« {partner.name} » a déjà une déclinaison de cette convention : "
+                    f"« {existing.title} ».",
+                    code="decline_duplicate",
+                )
+            }
+        )
+
+
+def _create(obj: models.Model, *, by: AbstractBaseUser, exclude=None) -> models.Model:
+    obj.full_clean(exclude=exclude)
+    _by(obj, by).save()
+    return obj
+
+
+def _copy_axes(
+    *,
+    source: Convention,
+    target: Convention,
+    bearers: dict[int, int | None],
+    by: AbstractBaseUser,
+) -> None:
+    """Copy the axes and actions of `source` to `target`, their follow-up started afresh.
+
+    An action keeps its text, order and bearer (through `bearers`: old bearer id -> new one, a
+    bearer missing from it makes the action joint); its status goes back to planned, its due
+    date and follow-up note are cleared: they belonged to the previous period.
+    """
+    new_axes = {None: None}
+    for axis in source.axes.order_by("number"):
+        new_axes[axis.pk] = _create(
+            Axis(
+                convention=target,
+                number=axis.number,
+                title=axis.title,
+                description=axis.description,
+            ),
+            by=by,
+        )
+    for commitment in source.commitments.order_by("axis__number", "position", "pk"):
+        _create(
+            Commitment(
+                convention=target,
+                axis=new_axes[commitment.axis_id],
+                position=commitment.position,
+                text=commitment.text,
+                bearer_id=bearers.get(commitment.bearer_id),
+                status=CommitmentStatus.PLANNED,
+            ),
+            by=by,
+        )
+
+
+@transaction.atomic
+def convention_renew(*, convention: Convention, by: AbstractBaseUser) -> Convention:
+    """Create the draft that renews `convention`, pre-filled from it, and return it.
+
+    Copied: title, kind, scope, texts, duration in months (a period end needs an effective date,
+    which a draft does not have), notice, tacit renewal, follow-up terms and frequency,
+    communication, amount, national convention, audiences, themes, territories; the parties in
+    the same order and roles; the axes and their actions (see `_copy_axes`); the quantified
+    targets as a starting point, without year nor actual value (both belong to the old period).
+    Not copied: dates, signatories, amendments, reviews, attachments, statements, declination
+    deadline. The draft names `convention` as its predecessor; every history record names `by`.
+    """
+    # Locked, so that two editors clicking "Renouveler" together do not create two drafts.
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    check_renewable(convention=convention)
+
+    successor = Convention(
+        title=convention.title,
+        kind=convention.kind,
+        scope=convention.scope,
+        summary=convention.summary,
+        preamble=convention.preamble,
+        objectives=convention.objectives,
+        duration_months=convention.duration_months,
+        notice_months=convention.notice_months,
+        tacit_renewal=convention.tacit_renewal,
+        follow_up=convention.follow_up,
+        review_every_months=convention.review_every_months,
+        communication=convention.communication,
+        amount=convention.amount,
+        parent=convention.parent,
+        predecessor=convention,
+    )
+    # The reference is given on saving.
+    _create(successor, by=by, exclude=["reference"])
+    successor.audiences.set(convention.audiences.all())
+    successor.themes.set(convention.themes.all())
+    successor.territories.set(convention.territories.all())
+
+    parties = list(convention.parties.order_by("position", "pk"))
+    for party in parties:
+        _create(
+            Party(
+                convention=successor,
+                partner_id=party.partner_id,
+                role=party.role,
+                position=party.position,
+            ),
+            by=by,
+        )
+    bearers = {party.partner_id: party.partner_id for party in parties}
+    _copy_axes(source=convention, target=successor, bearers=bearers, by=by)
+    for target in convention.targets.order_by("year", "pk"):
+        _create(
+            Target(convention=successor, label=target.label, value=target.value, unit=target.unit),
+            by=by,
+        )
+    return successor
+
+
+@transaction.atomic
+def convention_decline(
+    *, convention: Convention, partner: Partner, by: AbstractBaseUser
+) -> Convention:
+    """Create the draft declination of the national `convention` for `partner`, and return it.
+
+    `partner` is a Mission Locale (local declination) or a regional association (regional one).
+    The draft takes the kind, summary, objectives, audiences and themes of the national
+    convention, the partner's territory, and its axes and actions (as a renewal does).
+    Its parties are `partner` first, for the network, then the national convention's parties
+    that are not of the network, in their order: the local counterpart of a national partner
+    is not known, the editor replaces it. An action borne nationally by the network is borne
+    by `partner`. Every history record names `by`.
+    """
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    check_declinable(convention=convention, partner=partner)
+
+    suffix = DECLINATION_TITLE_SUFFIX.format(partner=partner.short_name)
+    title_length = Convention._meta.get_field("title").max_length - len(suffix)
+    declination = Convention(
+        title=f"{convention.title[:title_length]}{suffix}",
+        kind=convention.kind,
+        scope=DECLINATION_SCOPES[partner.kind],
+        summary=convention.summary,
+        objectives=convention.objectives,
+        parent=convention,
+    )
+    _create(declination, by=by, exclude=["reference"])
+    declination.audiences.set(convention.audiences.all())
+    declination.themes.set(convention.themes.all())
+    if partner.territory_id:
+        declination.territories.set([partner.territory_id])
+
+    _create(
+        Party(convention=declination, partner=partner, role=PartyRole.NETWORK, position=1),
+        by=by,
+    )
+    bearers = {partner.pk: partner.pk}
+    national_parties = convention.parties.select_related("partner").order_by("position", "pk")
+    position = 1
+    for party in national_parties:
+        if party.role == PartyRole.NETWORK or party.partner.kind in NETWORK_KINDS:
+            bearers[party.partner_id] = partner.pk
+            continue
+        if party.partner_id == partner.pk:
+            continue
+        position += 1
+        _create(
+            Party(
+                convention=declination,
+                partner_id=party.partner_id,
+                role=party.role,
+                position=position,
+            ),
+            by=by,
+        )
+        bearers[party.partner_id] = party.partner_id
+    _copy_axes(source=convention, target=declination, bearers=bearers, by=by)
+    return declination

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, detail, edit
+from .views import browse, detail, edit, lifecycle, pdf
 
 app_name = "conventions"
 
@@ -18,5 +18,36 @@ urlpatterns = [
         "conventions/<int:pk>/modifier/",
         edit.ConventionUpdateView.as_view(),
         name="convention_update",
+    ),
+    path(
+        "conventions/<int:pk>/renouveler/",
+        lifecycle.ConventionRenewView.as_view(),
+        name="convention_renew",
+    ),
+    path(
+        "conventions/<int:pk>/decliner/",
+        lifecycle.ConventionDeclineView.as_view(),
+        name="convention_decline",
+    ),
+    path("conventions/<int:pk>/pdf/", pdf.ConventionPdfView.as_view(), name="convention_pdf"),
+    path(
+        "conventions/dossiers/partenaire/<slug:slug>/",
+        pdf.PartnerDossierView.as_view(),
+        name="partner_dossier",
+    ),
+    path(
+        "conventions/dossiers/selection/",
+        pdf.SelectionDossierView.as_view(),
+        name="selection_pdf",
+    ),
+    path(
+        "conventions/dossiers/<uuid:job>/",
+        pdf.DossierStatusView.as_view(),
+        name="dossier_status",
+    ),
+    path(
+        "conventions/dossiers/<uuid:job>/telecharger/",
+        pdf.DossierDownloadView.as_view(),
+        name="dossier_download",
     ),
 ]

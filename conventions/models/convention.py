@@ -181,6 +181,40 @@ class ConventionQuerySet(models.QuerySet):
         parties = Party.objects.select_related("partner").order_by("position", "pk")
         return self.with_status(on=on).prefetch_related(Prefetch("parties", queryset=parties))
 
+    def for_detail(self, on: datetime.date | None = None):
+        """Everything the convention page and its PDF show, in a fixed number of queries."""
+        from .content import Axis, Commitment
+        from .follow_up import Statement
+
+        commitments = Commitment.objects.select_related("bearer").order_by("position", "pk")
+        related = Convention.objects.with_status(on=on).order_by("-signed_on", "title")
+        return (
+            self.with_status(on=on)
+            .select_related("predecessor", "parent")
+            .prefetch_related(
+                Prefetch("parties", Party.objects.select_related("partner")),
+                Prefetch("signatories", Signatory.objects.select_related("partner")),
+                Prefetch(
+                    "axes", Axis.objects.prefetch_related(Prefetch("commitments", commitments))
+                ),
+                Prefetch(
+                    "commitments",
+                    commitments.filter(axis__isnull=True),
+                    to_attr="general_commitments",
+                ),
+                "targets",
+                "amendments",
+                "reviews",
+                "attachments",
+                Prefetch("statements", Statement.objects.select_related("organisation")),
+                Prefetch("successors", related),
+                Prefetch("declinations", related),
+                "audiences",
+                "themes",
+                "territories",
+            )
+        )
+
     def for_export(self, on: datetime.date | None = None):
         """`for_list()` plus the notice deadline, signatories, territories and themes."""
         signatories = Signatory.objects.order_by("position", "pk")

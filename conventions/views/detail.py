@@ -1,11 +1,10 @@
 """The convention page: everything about one convention, and who changed what."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from ..history import convention_history
-from ..models import Axis, Commitment, Convention, Party, Signatory, Statement
+from ..models import Convention
 
 
 class ConventionDetailView(PermissionRequiredMixin, DetailView):
@@ -15,33 +14,7 @@ class ConventionDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "convention"
 
     def get_queryset(self):
-        commitments = Commitment.objects.select_related("bearer").order_by("position", "pk")
-        axes = Axis.objects.prefetch_related(Prefetch("commitments", commitments))
-        related = Convention.objects.with_status().order_by("-signed_on", "title")
-        return (
-            Convention.objects.with_status()
-            .select_related("predecessor", "parent")
-            .prefetch_related(
-                Prefetch("parties", Party.objects.select_related("partner")),
-                Prefetch("signatories", Signatory.objects.select_related("partner")),
-                Prefetch("axes", axes),
-                Prefetch(
-                    "commitments",
-                    commitments.filter(axis__isnull=True),
-                    to_attr="general_commitments",
-                ),
-                "targets",
-                "amendments",
-                "reviews",
-                "attachments",
-                Prefetch("statements", Statement.objects.select_related("organisation")),
-                Prefetch("successors", related),
-                Prefetch("declinations", related),
-                "audiences",
-                "themes",
-                "territories",
-            )
-        )
+        return Convention.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         convention = self.object
