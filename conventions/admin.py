@@ -135,7 +135,7 @@ class ConventionAdmin(HistoryAdmin):
     ]
     date_hierarchy = "signed_on"
     readonly_fields = ["reference", "status_label", "end_on", "notice_deadline"]
-    autocomplete_fields = ["predecessor", "parent", "territories"]
+    autocomplete_fields = ["predecessor", "parent", "territories", "terminated_by"]
     filter_horizontal = ["audiences", "themes"]
     fieldsets = [
         ("Identification", {"fields": ["reference", "status_label", "title", "kind", "scope"]}),
@@ -151,7 +151,8 @@ class ConventionAdmin(HistoryAdmin):
                     "end_on",
                     ("notice_months", "notice_deadline"),
                     "tacit_renewal",
-                    "terminated_on",
+                    ("terminated_on", "termination_notice_sent_on"),
+                    ("terminated_by", "termination_method"),
                 ]
             },
         ),

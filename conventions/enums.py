@@ -55,3 +55,9 @@ class AttachmentKind(models.TextChoices):
     PRESS_RELEASE = "press_release", "Communiqué de presse"
     PHOTO = "photo", "Photo"
     OTHER = "other", "Autre"
+
+
+class TerminationMethod(models.TextChoices):
+    REGISTERED_LETTER = "registered_letter", "Lettre recommandée avec accusé de réception"
+    AGREEMENT = "agreement", "Accord des parties"
+    OTHER = "other", "Autre"

@@ -1,5 +1,7 @@
 """Writes on conventions that touch several rows: each one all or nothing."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -8,7 +10,8 @@ from django.forms.models import BaseInlineFormSet
 from partners.enums import PartnerKind
 from partners.models import Partner
 
-from .enums import CommitmentStatus, PartyRole, Scope
+from .dates import add_months
+from .enums import CommitmentStatus, PartyRole, Scope, TerminationMethod
 from .forms import (
     AxisInlineFormSet,
     ConventionForm,
@@ -16,7 +19,7 @@ from .forms import (
     SignatoryInlineFormSet,
     kept_forms,
 )
-from .models import Axis, Commitment, Convention, Party, Target
+from .models import Amendment, Axis, Commitment, Convention, Party, Target
 
 
 def _by(obj: models.Model, user: AbstractBaseUser) -> models.Model:
@@ -335,3 +338,154 @@ def convention_decline(
         bearers[party.partner_id] = party.partner_id
     _copy_axes(source=convention, target=declination, bearers=bearers, by=by)
     return declination
+
+
+# Lifecycle: amend a signed convention, terminate it early ---------------------------------------
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def check_amendable(
+    *,
+    convention: Convention,
+    signed_on: datetime.date | None = None,
+    new_end_on: datetime.date | None = None,
+) -> None:
+    """Raise a ValidationError saying why `convention` cannot take this amendment, if it cannot.
+
+    A draft is edited, not amended. An amendment is signed on or after the convention; a new end
+    date is on or after the convention's effective date. Errors about the amendment's own
+    dates are raised on their field ("signed_on", "new_end_on").
+    """
+    if convention.signed_on is None:
+        raise ValidationError(
+            "Une convention en projet ne reçoit pas d'avenant : "
+            "modifiez-la directement avant sa signature.",
+            code="amend_draft",
+        )
+    errors = {}
+    if signed_on is not None and signed_on < convention.signed_on:
+        errors["signed_on"] = ValidationError(
+            "Un avenant ne peut pas être signé avant la convention "
+            f"(signée le {_day(convention.signed_on)}).",
+            code="amend_before_signature",
+        )
+    start = convention.effective_on or convention.signed_on
+    if new_end_on is not None and new_end_on < start:
+        errors["new_end_on"] = ValidationError(
+            "La nouvelle date de fin ne peut pas précéder la date d'effet de la convention "
+            f"({_day(start)}).",
+            code="amend_end_before_start",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def convention_amend(
+    *,
+    convention: Convention,
+    signed_on: datetime.date,
+    summary: str,
+    new_end_on: datetime.date | None = None,
+    by: AbstractBaseUser,
+) -> Amendment:
+    """Add an amendment to the signed `convention` and return it.
+
+    The amendment takes the next number. When it sets a new end date, the convention's end date
+    (and so its status) follows, and the convention's history records the change; every
+    history record names `by`.
+    """
+    # Locked, so that two amendments added together do not take the same number.
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    check_amendable(convention=convention, signed_on=signed_on, new_end_on=new_end_on)
+    amendment = Amendment(
+        convention=convention, signed_on=signed_on, summary=summary, new_end_on=new_end_on
+    )
+    previous_end_on = convention.end_on
+    # The number is given on saving, which also refreshes the convention's end date (in the
+    # database and on `convention`, the amendment's own convention object).
+    _create(amendment, by=by, exclude=["number"])
+    if convention.end_on != previous_end_on:
+        # Saved again so that the convention's history shows the new end date and who set it.
+        _by(convention, by).save(update_fields=["end_on", "updated_at"])
+    return amendment
+
+
+def termination_effective_on(
+    *, convention: Convention, notice_sent_on: datetime.date
+) -> datetime.date:
+    """The day a termination noticed on `notice_sent_on` takes effect: the notice period later
+    (clamped to the end of a shorter month), or that very day when there is no notice period."""
+    if not convention.notice_months:
+        return notice_sent_on
+    return add_months(notice_sent_on, convention.notice_months)
+
+
+def check_terminable(
+    *,
+    convention: Convention,
+    by_party: Partner | None = None,
+    notice_sent_on: datetime.date | None = None,
+) -> None:
+    """Raise a ValidationError saying why `convention` cannot be terminated (so), if it cannot.
+
+    Only a signed convention not yet terminated is terminated, by one of its parties, with a
+    notice sent on or after its signature. Errors about the party or the notice date are
+    raised on their field ("by_party", "notice_sent_on").
+    """
+    if convention.signed_on is None:
+        raise ValidationError(
+            "Une convention en projet ne peut pas être résiliée : elle doit d'abord être signée.",
+            code="terminate_draft",
+        )
+    if convention.terminated_on is not None:
+        raise ValidationError(
+            f"Cette convention est déjà résiliée (à effet du {_day(convention.terminated_on)}).",
+            code="already_terminated",
+        )
+    errors = {}
+    if by_party is not None and not convention.parties.filter(partner=by_party).exists():
+        errors["by_party"] = ValidationError(
+            f"« {by_party.name} » n'est pas partie à cette convention : "
+            "seule une de ses parties peut la résilier.",
+            code="terminate_not_party",
+        )
+    if notice_sent_on is not None and notice_sent_on < convention.signed_on:
+        errors["notice_sent_on"] = ValidationError(
+            "Le préavis ne peut pas avoir été envoyé avant la signature de la convention "
+            f"({_day(convention.signed_on)}).",
+            code="terminate_before_signature",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def convention_terminate(
+    *,
+    convention: Convention,
+    by_party: Partner,
+    notice_sent_on: datetime.date,
+    method: TerminationMethod | str,
+    by: AbstractBaseUser,
+) -> Convention:
+    """Record that `by_party` terminated `convention` by a notice sent on `notice_sent_on`.
+
+    The termination takes effect at the end of the notice period (see
+    `termination_effective_on`): the convention is in force until the day before, terminated
+    from that day. The history record names `by`.
+    """
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    check_terminable(convention=convention, by_party=by_party, notice_sent_on=notice_sent_on)
+    convention.terminated_by = by_party
+    convention.termination_notice_sent_on = notice_sent_on
+    convention.termination_method = method
+    convention.terminated_on = termination_effective_on(
+        convention=convention, notice_sent_on=notice_sent_on
+    )
+    convention.full_clean()
+    _by(convention, by).save()
+    return convention

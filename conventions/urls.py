@@ -29,6 +29,16 @@ urlpatterns = [
         lifecycle.ConventionDeclineView.as_view(),
         name="convention_decline",
     ),
+    path(
+        "conventions/<int:pk>/avenant/",
+        lifecycle.ConventionAmendView.as_view(),
+        name="convention_amend",
+    ),
+    path(
+        "conventions/<int:pk>/resilier/",
+        lifecycle.ConventionTerminateView.as_view(),
+        name="convention_terminate",
+    ),
     path("conventions/<int:pk>/pdf/", pdf.ConventionPdfView.as_view(), name="convention_pdf"),
     path(
         "conventions/dossiers/partenaire/<slug:slug>/",

@@ -22,6 +22,8 @@ PAGES = [
     ("conventions:convention_update", lambda c: {"pk": c.pk}, CHANGE),
     ("conventions:convention_renew", lambda c: {"pk": c.pk}, ADD),
     ("conventions:convention_decline", lambda c: {"pk": c.pk}, ADD),
+    ("conventions:convention_amend", lambda c: {"pk": c.pk}, CHANGE),
+    ("conventions:convention_terminate", lambda c: {"pk": c.pk}, CHANGE),
     ("conventions:convention_pdf", lambda c: {"pk": c.pk}, READ),
     ("conventions:partner_dossier", lambda c: {"slug": c.parties.first().partner.slug}, READ),
     ("conventions:selection_pdf", lambda c: {}, READ),

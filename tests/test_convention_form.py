@@ -430,3 +430,38 @@ def test_a_failure_while_saving_leaves_nothing_half_saved(editor_client, monkeyp
     with pytest.raises(RuntimeError):
         editor_client.post(CREATE_URL, data)
     assert counts() == before
+
+
+def test_termination_cannot_be_moved_before_its_notice(editor_client):
+    convention = ConventionFactory(
+        signed_on=datetime.date(2024, 1, 1),
+        terminated_on=datetime.date(2024, 9, 1),
+        termination_notice_sent_on=datetime.date(2024, 7, 1),
+    )
+    data = form_data(editor_client.get(update_url(convention)))
+    data["terminated_on"] = "2024-06-01"
+    content = post_invalid(editor_client, update_url(convention), data)
+    assert_error_next_to(
+        content,
+        "id_terminated_on",
+        "La résiliation ne peut pas prendre effet avant l'envoi du préavis (01/07/2024).",
+    )
+
+
+def test_clearing_the_termination_date_clears_its_details(editor_client):
+    party = PartnerFactory()
+    convention = ConventionFactory(
+        parties=[party, PartnerFactory()],
+        signed_on=datetime.date(2024, 1, 1),
+        terminated_on=datetime.date(2024, 9, 1),
+        terminated_by=party,
+        termination_notice_sent_on=datetime.date(2024, 7, 1),
+        termination_method="registered_letter",
+    )
+    data = form_data(editor_client.get(update_url(convention)))
+    data["terminated_on"] = ""
+    response = editor_client.post(update_url(convention), data)
+    assert response.status_code == 302
+    convention.refresh_from_db()
+    assert (convention.terminated_by, convention.termination_notice_sent_on) == (None, None)
+    assert convention.termination_method == ""

@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 from partners.models import Partner, Territory
 
 from ..dates import SubtractMonths, add_months, end_of_term
-from ..enums import ConventionKind, PartyRole, Scope, Status
+from ..enums import ConventionKind, PartyRole, Scope, Status, TerminationMethod
 from .taxonomy import Audience, Theme
 
 MIN_SIGNED_PARTIES = 2
@@ -285,6 +285,20 @@ class Convention(models.Model):
     )
     tacit_renewal = models.BooleanField("reconduction tacite", default=False)
     terminated_on = models.DateField("date d'effet de la résiliation", null=True, blank=True)
+    terminated_by = models.ForeignKey(
+        Partner,
+        verbose_name="résiliée par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    termination_notice_sent_on = models.DateField(
+        "date d'envoi du préavis de résiliation", null=True, blank=True
+    )
+    termination_method = models.CharField(
+        "forme de la résiliation", max_length=30, choices=TerminationMethod.choices, blank=True
+    )
 
     follow_up = models.TextField("modalités de suivi", blank=True)
     review_every_months = models.PositiveSmallIntegerField(
@@ -390,6 +404,14 @@ class Convention(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(termination_notice_sent_on__isnull=True)
+                | Q(terminated_on__gte=F("termination_notice_sent_on")),
+                name="convention_termination_after_notice",
+                violation_error_message=(
+                    "La résiliation ne peut pas prendre effet avant l'envoi du préavis."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="convention_amount_not_negative",
                 violation_error_message="Le montant ne peut pas être négatif.",
@@ -412,6 +434,11 @@ class Convention(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.terminated_on is None:
+            # Termination details only describe a termination: cleared with its date.
+            self.terminated_by = None
+            self.termination_notice_sent_on = None
+            self.termination_method = ""
         if self.signed_on and not self.effective_on:
             self.effective_on = self.signed_on
         self.end_on = self.derive_end_on()
@@ -488,6 +515,15 @@ class Convention(models.Model):
             errors["period_end"] = "La fin de période ne peut pas précéder la date d'effet."
         if self.terminated_on and (not self.signed_on or self.terminated_on < self.signed_on):
             errors["terminated_on"] = "Une convention ne peut être résiliée qu'après sa signature."
+        elif (
+            self.terminated_on
+            and self.termination_notice_sent_on
+            and self.terminated_on < self.termination_notice_sent_on
+        ):
+            errors["terminated_on"] = (
+                "La résiliation ne peut pas prendre effet avant l'envoi du préavis "
+                f"({self.termination_notice_sent_on:%d/%m/%Y})."
+            )
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = "Une convention ne peut pas être sa propre convention nationale."
         if self.predecessor_id and self.pk and self.predecessor_id == self.pk:

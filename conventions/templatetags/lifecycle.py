@@ -4,7 +4,7 @@ from django import template
 from django.core.exceptions import ValidationError
 
 from ..models import Convention
-from ..services import check_declinable, check_renewable
+from ..services import check_amendable, check_declinable, check_renewable, check_terminable
 
 register = template.Library()
 
@@ -24,12 +24,16 @@ def _allowed(check, **kwargs) -> bool:
 
 @register.inclusion_tag("conventions/includes/lifecycle_actions.html", takes_context=True)
 def lifecycle_actions(context, convention: Convention):
-    """The "Renouveler" and "Décliner localement" buttons, for editors, where allowed."""
+    """The "Renouveler", "Décliner localement", "Ajouter un avenant" and "Résilier" buttons, for
+    editors, where allowed."""
     may_add = context["perms"]["conventions"]["add_convention"]
+    may_change = context["perms"]["conventions"]["change_convention"]
     return {
         "convention": convention,
         "can_renew": may_add and _allowed(check_renewable, convention=convention),
         "can_decline": may_add and _allowed(check_declinable, convention=convention),
+        "can_amend": may_change and _allowed(check_amendable, convention=convention),
+        "can_terminate": may_change and _allowed(check_terminable, convention=convention),
     }
 
 

@@ -1,4 +1,5 @@
-"""Lifecycle actions on a convention: renew it, decline a national one locally or regionally.
+"""Lifecycle actions on a convention: renew it, decline a national one locally or regionally,
+amend it, terminate it early.
 
 Each action is a confirmation page (GET) and a form that performs it (POST), for editors.
 """
@@ -12,14 +13,20 @@ from django.views import View
 
 from partners.models import Partner
 
-from ..forms import StaffFormMixin
+from ..enums import TerminationMethod
+from ..forms import DateInput, StaffFormMixin
 from ..models import Convention, Party
 from ..services import (
     DECLINATION_SCOPES,
+    check_amendable,
     check_declinable,
     check_renewable,
+    check_terminable,
+    convention_amend,
     convention_decline,
     convention_renew,
+    convention_terminate,
+    termination_effective_on,
 )
 
 
@@ -130,3 +137,133 @@ class ConventionDeclineView(LifecycleActionView):
                 )
                 return redirect("conventions:convention_update", pk=declination.pk)
         return self.render(convention, form=form)
+
+
+class AmendmentForm(StaffFormMixin, forms.Form):
+    signed_on = forms.DateField(label="Date de signature de l'avenant", widget=DateInput)
+    summary = forms.CharField(
+        label="Objet de l'avenant",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ce que l'avenant modifie : axes, engagements, montant, durée…",
+    )
+    new_end_on = forms.DateField(
+        label="Nouvelle date de fin",
+        required=False,
+        widget=DateInput,
+        help_text="Seulement si l'avenant prolonge ou raccourcit la convention.",
+    )
+
+
+class ConventionAmendView(LifecycleActionView):
+    permission_required = "conventions.change_convention"
+    template_name = "conventions/convention_amend.html"
+
+    def get(self, request, pk):
+        convention = self.get_convention()
+        try:
+            check_amendable(convention=convention)
+        except ValidationError as error:
+            return self.render(convention, error, form=None)
+        return self.render(convention, form=AmendmentForm())
+
+    def post(self, request, pk):
+        convention = self.get_convention()
+        form = AmendmentForm(request.POST)
+        if form.is_valid():
+            try:
+                amendment = convention_amend(
+                    convention=convention, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    return self.render(convention, error, form=None)
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"L'avenant n° {amendment.number} a été enregistré.")
+                return redirect(convention)
+        return self.render(convention, form=form)
+
+
+class TerminationForm(StaffFormMixin, forms.Form):
+    by_party = forms.ModelChoiceField(
+        label="Résiliée par", queryset=Partner.objects.none(), empty_label="Choisir une partie"
+    )
+    notice_sent_on = forms.DateField(label="Date d'envoi du préavis", widget=DateInput)
+    method = forms.ChoiceField(
+        label="Forme de la résiliation",
+        choices=TerminationMethod.choices,
+        initial=TerminationMethod.REGISTERED_LETTER,
+    )
+
+    def __init__(self, *args, convention: Convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["by_party"].queryset = Partner.objects.filter(
+            parties__convention=convention
+        ).order_by("parties__position", "parties__pk")
+        self.fields["by_party"].label_from_instance = self.partner_label
+
+    @staticmethod
+    def partner_label(partner: Partner) -> str:
+        return f"{partner.name} ({partner.acronym})" if partner.acronym else partner.name
+
+
+class ConventionTerminateView(LifecycleActionView):
+    """The form, then (once it is valid) a confirmation naming the effective date, then the
+    termination itself: the confirmation posts the same fields with `confirm`."""
+
+    permission_required = "conventions.change_convention"
+    template_name = "conventions/convention_terminate.html"
+
+    def get(self, request, pk):
+        convention = self.get_convention()
+        try:
+            check_terminable(convention=convention)
+        except ValidationError as error:
+            return self.render(convention, error, form=None)
+        return self.render(convention, form=TerminationForm(convention=convention))
+
+    def post(self, request, pk):
+        convention = self.get_convention()
+        form = TerminationForm(request.POST, convention=convention)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if "confirm" not in request.POST:
+                    check_terminable(
+                        convention=convention,
+                        by_party=data["by_party"],
+                        notice_sent_on=data["notice_sent_on"],
+                    )
+                    effective_on = termination_effective_on(
+                        convention=convention, notice_sent_on=data["notice_sent_on"]
+                    )
+                    return self.render(
+                        convention,
+                        form=form,
+                        effective_on=effective_on,
+                        method_label=TerminationMethod(data["method"]).label,
+                    )
+                convention = convention_terminate(
+                    convention=convention,
+                    by_party=data["by_party"],
+                    notice_sent_on=data["notice_sent_on"],
+                    method=data["method"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    return self.render(convention, error, form=None)
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    "La résiliation de la convention a été enregistrée, "
+                    f"à effet du {convention.terminated_on:%d/%m/%Y}.",
+                )
+                return redirect(convention)
+        return self.render(convention, form=form)
+
+    def render(self, convention, errors=None, **context):
+        context.setdefault("effective_on", None)
+        context.setdefault("method_label", "")
+        return super().render(convention, errors, **context)
