@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 
+from accounts.models import ReminderPreferences
 from conventions.dates import add_months, end_of_term
 from conventions.enums import ConventionKind, Scope, Status
 from conventions.forms import BEARER_NOT_A_PARTY_MESSAGE, SIGNATORY_NOT_A_PARTY_MESSAGE
@@ -42,6 +43,9 @@ INVALID = "INVALID_TEMPLATE_VARIABLE"
 OBJECT_FACTORIES = {
     "auth.User": lambda: UserFactory(username="lecteur-admin"),
     "auth.Group": lambda: Group.objects.create(name="Groupe de test"),
+    "accounts.ReminderPreferences": lambda: ReminderPreferences.objects.create(
+        user=UserFactory(username="abonne")
+    ),
     "partners.Territory": TerritoryFactory,
     "partners.Partner": PartnerFactory,
     "partners.KeyFigure": KeyFigureFactory,
