@@ -28,6 +28,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
+	scripts/system-packages.sh python
 	$(PY) -m pip install --quiet --editable ".[dev]"
 	rm -f $(VENV)/.installed-* && touch $@
 

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
 from django.forms.boundfield import BoundField
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 
 from partners.models import Partner
 
@@ -232,6 +233,13 @@ class PartnerRowForm(StaffFormMixin, forms.ModelForm):
 
 
 class ConventionForm(StaffFormMixin, forms.ModelForm):
+    # The version of the convention and the time the page was loaded, posted back so that saving
+    # over someone else's changes is refused (see services.convention_save).
+    loaded_version = forms.IntegerField(
+        label="Version chargée", widget=forms.HiddenInput, required=False, min_value=1
+    )
+    loaded_at = forms.DateTimeField(label="Chargée le", widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Convention
         fields = [
@@ -295,6 +303,10 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
         for name in ("predecessor", "parent"):
             self.fields[name].queryset = others
             self.fields[name].label_from_instance = lambda c: f"{c.reference} — {c.title}"
+        if self.instance.pk:
+            self.fields["loaded_version"].required = True
+            self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_at"].initial = timezone.now()
 
     def clean_duration_months(self):
         months = self.cleaned_data["duration_months"]

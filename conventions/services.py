@@ -56,6 +56,32 @@ def _save_rows(
     return saved
 
 
+class EditConflict(Exception):
+    """The convention was saved by someone else since the edit page was loaded."""
+
+    def __init__(self, convention: Convention, loaded_version: int):
+        super().__init__(f"Convention {convention.pk}: version {loaded_version} is out of date.")
+        self.convention = convention
+        self.loaded_version = loaded_version
+
+
+def check_version(*, convention: Convention, loaded_version: int) -> None:
+    """Lock `convention` until the end of the transaction and raise EditConflict if it is no
+    longer at `loaded_version`, the version the edit page was loaded with.
+
+    The lock makes the check hold until the save is committed: a second save that waits for it
+    then finds the version raised by the first one (Convention.save raises it).
+    """
+    current = (
+        Convention.objects.select_for_update()
+        .filter(pk=convention.pk)
+        .values_list("version", flat=True)
+        .get()
+    )
+    if current != loaded_version:
+        raise EditConflict(convention, loaded_version)
+
+
 @transaction.atomic
 def convention_save(
     *,
@@ -72,7 +98,13 @@ def convention_save(
     Removed rows are deleted before any row is saved, so a partner removed and added again does not
     clash with itself; parties, signatories and actions take the order of the page. Every history
     record names `by`.
+
+    An existing convention is saved only if it is still at the version the page was loaded with
+    (the form's `loaded_version`); otherwise EditConflict is raised and nothing is written. The
+    convention row is always saved, so that an edit of its rows alone raises its version too.
     """
+    if form.instance.pk is not None:
+        check_version(convention=form.instance, loaded_version=form.cleaned_data["loaded_version"])
     convention = _by(form.save(commit=False), by)
     convention.save()
     form.save_m2m()

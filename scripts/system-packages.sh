@@ -8,6 +8,8 @@ case "${1:?usage: system-packages.sh python|node|browser}" in
     python3.11 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv python3-pip)
     # WeasyPrint (PDF exports) loads Pango through its C interface.
     /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+    # Without HarfBuzz-Subset, WeasyPrint warns on import (an error under the test settings).
+    /sbin/ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
     ;;
   node)
     command -v npm >/dev/null || need+=(nodejs npm)

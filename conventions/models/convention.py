@@ -345,10 +345,15 @@ class Convention(models.Model):
 
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    # Optimistic locking: raised by every save of an existing convention (see save()), so an
+    # edit page can tell that someone else saved since it was loaded (see convention_save).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
-    # The search document is derived: recording it would show it in the change history.
+    # The search document and the version are derived: recording them would show them in the
+    # change history.
     history = HistoricalRecords(
-        m2m_fields=[audiences, themes, territories], excluded_fields=["search_document"]
+        m2m_fields=[audiences, themes, territories],
+        excluded_fields=["search_document", "version"],
     )
     objects = ConventionQuerySet.as_manager()
 
@@ -444,7 +449,18 @@ class Convention(models.Model):
         self.end_on = self.derive_end_on()
         if not self.reference:
             self.reference = self.next_reference()
+        bump = not self._state.adding and self.pk is not None
+        if bump:
+            # Incremented in the database, so that a stale object (an admin page loaded earlier)
+            # never moves the version back.
+            self.version = F("version") + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+        if bump:
+            # Read again from the database the next time it is needed.
+            del self.version
 
     def get_absolute_url(self):
         return reverse("conventions:convention_detail", args=[self.pk])

@@ -1,13 +1,48 @@
 """Create and edit a convention with its parties, signatories, axes and actions, and targets."""
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 
 from ..forms import ConventionForms
+from ..history import HistoryEntry, convention_history
 from ..models import Convention
-from ..services import convention_save
+from ..services import EditConflict, convention_save
+
+
+@dataclass
+class Conflict:
+    """Who saved the convention while it was being edited, and what they changed."""
+
+    user: str
+    date: datetime.datetime | None
+    changes: list[HistoryEntry] = field(default_factory=list)
+
+
+def edit_conflict(convention: Convention, *, since: datetime.datetime | None) -> Conflict:
+    """The changes made to `convention` after `since`, the time the edit page was loaded.
+
+    Every save raises the version and writes a history record, so the records newer than the
+    page are the changes it missed. A save committed just as the page was read may be left
+    out of the list (its records predate the page); the conflict itself is still detected.
+    """
+    latest = (
+        Convention.history.filter(id=convention.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    user = latest.history_user if latest else None
+    name = (user.get_full_name() or user.get_username()) if user else "une autre personne"
+    entries = convention_history(convention)
+    if since is not None:
+        entries = [entry for entry in entries if entry.date > since]
+    return Conflict(user=name, date=latest.history_date if latest else None, changes=entries)
 
 
 class ConventionFormView(PermissionRequiredMixin, View):
@@ -25,23 +60,37 @@ class ConventionFormView(PermissionRequiredMixin, View):
         forms = ConventionForms(request.POST, request.FILES, instance=self.get_convention())
         if not forms.is_valid():
             return self.render(forms)
-        convention = convention_save(
-            form=forms.form,
-            parties=forms.parties,
-            signatories=forms.signatories,
-            axes=forms.axes,
-            targets=forms.targets,
-            by=request.user,
-        )
+        try:
+            convention = convention_save(
+                form=forms.form,
+                parties=forms.parties,
+                signatories=forms.signatories,
+                axes=forms.axes,
+                targets=forms.targets,
+                by=request.user,
+            )
+        except EditConflict:
+            return self.render_conflict(since=forms.form.cleaned_data["loaded_at"])
         messages.success(request, self.success_message.format(title=convention.title))
         return redirect("conventions:convention_detail", pk=convention.pk)
 
-    def render(self, forms: ConventionForms):
+    def render_conflict(self, *, since: datetime.datetime | None):
+        """The page again with the values typed, the changes it missed, and the current version:
+        saving it again, after reading them, replaces them."""
+        convention = self.get_convention()
+        data = self.request.POST.copy()
+        data["loaded_version"] = str(convention.version)
+        data["loaded_at"] = timezone.now().isoformat()
+        forms = ConventionForms(data, self.request.FILES, instance=convention)
+        return self.render(forms, conflict=edit_conflict(convention, since=since))
+
+    def render(self, forms: ConventionForms, *, conflict: Conflict | None = None):
         context = {
             "forms": forms,
             "form": forms.form,
             "convention": forms.form.instance,
             "errors": forms.error_summary() if forms.form.is_bound else [],
+            "conflict": conflict,
         }
         return render(self.request, self.template_name, context)
 
