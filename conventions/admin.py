@@ -7,6 +7,7 @@ from .enums import Status
 from .forms import CommitmentForm, PartyInlineFormSet, SignatoryForm, SignatoryInlineFormSet
 from .models import (
     Amendment,
+    AmendmentChange,
     Attachment,
     Audience,
     Axis,
@@ -17,6 +18,7 @@ from .models import (
     Signatory,
     Statement,
     Target,
+    TargetResult,
     Theme,
 )
 
@@ -85,7 +87,20 @@ class AxisInline(admin.TabularInline):
 
 class TargetInline(admin.TabularInline):
     model = Target
-    fields = ["label", "value", "unit", "year", "actual_value"]
+    fields = ["label", "value", "unit", "year"]
+    show_change_link = True
+    extra = 0
+
+
+class TargetResultInline(admin.TabularInline):
+    model = TargetResult
+    fields = ["year", "value", "note"]
+    extra = 0
+
+
+class AmendmentChangeInline(admin.StackedInline):
+    model = AmendmentChange
+    fields = ["field", ("old_value", "new_value")]
     extra = 0
 
 
@@ -239,8 +254,9 @@ class SignatoryAdmin(ConventionRowAdmin):
 
 @admin.register(Target)
 class TargetAdmin(ConventionRowAdmin):
-    list_display = ["label", "value", "unit", "year", "actual_value", "convention"]
+    list_display = ["label", "value", "unit", "year", "convention"]
     search_fields = ["label", "convention__title"]
+    inlines = [TargetResultInline]
 
 
 @admin.register(Amendment)
@@ -248,6 +264,7 @@ class AmendmentAdmin(ConventionRowAdmin):
     list_display = ["__str__", "signed_on", "new_end_on", "convention"]
     search_fields = ["summary", "convention__title", "convention__reference"]
     date_hierarchy = "signed_on"
+    inlines = [AmendmentChangeInline]
 
     def delete_queryset(self, request, queryset):
         # One by one, so each convention's end date is derived again (Amendment.delete).

@@ -61,3 +61,15 @@ class TerminationMethod(models.TextChoices):
     REGISTERED_LETTER = "registered_letter", "Lettre recommandée avec accusé de réception"
     AGREEMENT = "agreement", "Accord des parties"
     OTHER = "other", "Autre"
+
+
+class AmendedField(models.TextChoices):
+    """The parts of a convention's text an amendment may rewrite (see services.convention_amend)."""
+
+    PREAMBLE = "preamble", "Préambule"
+    OBJECTIVES = "objectives", "Objectifs"
+    FOLLOW_UP = "follow_up", "Modalités de suivi"
+    COMMUNICATION = "communication", "Communication"
+    AMOUNT = "amount", "Montant"
+    NOTICE_MONTHS = "notice_months", "Préavis de résiliation"
+    REVIEW_EVERY_MONTHS = "review_every_months", "Périodicité des bilans"

@@ -355,7 +355,7 @@ class CommitmentRowForm(PartnerRowForm):
 class TargetForm(StaffFormMixin, forms.ModelForm):
     class Meta:
         model = Target
-        fields = ["label", "value", "unit", "year", "actual_value"]
+        fields = ["label", "value", "unit", "year"]
 
 
 class CommitmentInlineFormSet(PartiesAsSubmittedMixin, BaseInlineFormSet):

@@ -259,7 +259,7 @@ def convention_renew(*, convention: Convention, by: AbstractBaseUser) -> Convent
     which a draft does not have), notice, tacit renewal, follow-up terms and frequency,
     communication, amount, national convention, audiences, themes, territories; the parties in
     the same order and roles; the axes and their actions (see `_copy_axes`); the quantified
-    targets as a starting point, without year nor actual value (both belong to the old period).
+    targets as a starting point, without year nor results (both belong to the old period).
     Not copied: dates, signatories, amendments, reviews, attachments, statements, declination
     deadline. The draft names `convention` as its predecessor; every history record names `by`.
     """

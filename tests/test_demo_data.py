@@ -127,7 +127,7 @@ def test_2010_agreement_has_its_three_signatories(loaded):
 def test_2010_agreement_targets_150_000_young_people_followed_in_2010(loaded):
     target = convention(demo.EMPLOI_2010_TITLE).targets.get()
     assert (target.value, target.unit, target.year) == (150_000, "jeunes", 2010)
-    assert target.actual_value is None
+    assert not target.results.exists()
 
 
 def test_dgom_convention_covers_exactly_the_six_overseas_territories(loaded):

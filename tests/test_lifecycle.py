@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from accounts.roles import ADMINISTRATOR, EDITOR, READER
 from conventions.enums import CommitmentStatus, ConventionKind, PartyRole, Scope, Status
-from conventions.models import Axis, Commitment, Convention, Party, Target
+from conventions.models import Axis, Commitment, Convention, Party, Target, TargetResult
 from conventions.services import convention_decline, convention_renew
 from conventions.templatetags.lifecycle import renewal_chain
 from partners.enums import PartnerKind
@@ -175,7 +175,7 @@ def national(unml, amf):
     TargetFactory(
         convention=convention, label="jeunes suivis", value=150000, unit="jeunes", year=2025
     )
-    Target.objects.filter(convention=convention).update(actual_value=162000)
+    TargetResult.objects.create(target=convention.targets.get(), year=2025, value=162000)
     AmendmentFactory(convention=convention, summary="Ajout d'un axe numérique")
     ReviewFactory(convention=convention)
     AttachmentFactory(convention=convention)
@@ -253,12 +253,13 @@ def test_renewal_copies_axes_and_restarts_the_follow_up_of_their_actions(nationa
     assert national.commitments.get(bearer=amf).status == CommitmentStatus.DONE
 
 
-def test_renewal_copies_targets_without_year_nor_actual_value(national, editor):
+def test_renewal_copies_targets_without_year_nor_results(national, editor):
     renewal = convention_renew(convention=national, by=editor)
 
-    assert list(renewal.targets.values_list("label", "value", "unit", "year", "actual_value")) == [
-        ("jeunes suivis", Decimal("150000.00"), "jeunes", None, None)
+    assert list(renewal.targets.values_list("label", "value", "unit", "year")) == [
+        ("jeunes suivis", Decimal("150000.00"), "jeunes", None)
     ]
+    assert not TargetResult.objects.filter(target__convention=renewal).exists()
 
 
 def test_renewal_leaves_out_what_belongs_to_the_signed_text(national, editor):

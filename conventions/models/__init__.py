@@ -1,10 +1,11 @@
-from .content import Axis, Commitment, Target
+from .content import Axis, Commitment, Target, TargetResult
 from .convention import Convention, ConventionQuerySet, Party, Signatory
-from .follow_up import Amendment, Attachment, Review, Statement
+from .follow_up import Amendment, AmendmentChange, Attachment, Review, Statement
 from .taxonomy import Audience, Theme
 
 __all__ = [
     "Amendment",
+    "AmendmentChange",
     "Attachment",
     "Audience",
     "Axis",
@@ -16,5 +17,6 @@ __all__ = [
     "Signatory",
     "Statement",
     "Target",
+    "TargetResult",
     "Theme",
 ]

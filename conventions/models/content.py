@@ -104,7 +104,8 @@ class Commitment(models.Model):
 
 
 class Target(models.Model):
-    """A quantified target ("150 000 jeunes suivis en 2010") and, once known, what was reached."""
+    """A quantified target ("150 000 jeunes suivis en 2010"); what was reached, year by year, is
+    in its results."""
 
     convention = models.ForeignKey(
         Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="targets"
@@ -113,9 +114,6 @@ class Target(models.Model):
     value = models.DecimalField("valeur visée", max_digits=14, decimal_places=2)
     unit = models.CharField("unité", max_length=50, blank=True)
     year = models.PositiveSmallIntegerField("année", null=True, blank=True)
-    actual_value = models.DecimalField(
-        "valeur atteinte", max_digits=14, decimal_places=2, null=True, blank=True
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -124,11 +122,48 @@ class Target(models.Model):
         ordering = ["convention", "year", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(value__gte=0) & (Q(actual_value__isnull=True) | Q(actual_value__gte=0)),
-                name="target_values_not_negative",
+                condition=Q(value__gte=0),
+                name="target_value_not_negative",
                 violation_error_message="Un objectif chiffré ne peut pas être négatif.",
             ),
         ]
 
     def __str__(self):
         return self.label
+
+
+class TargetResult(models.Model):
+    """What was reached towards a target in one year."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="objectif", on_delete=models.CASCADE, related_name="results"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    value = models.DecimalField("valeur atteinte", max_digits=14, decimal_places=2)
+    note = models.CharField("commentaire", max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "valeur atteinte"
+        verbose_name_plural = "valeurs atteintes"
+        ordering = ["target", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year"],
+                name="target_result_unique_year",
+                violation_error_message="Une valeur est déjà saisie pour cette année.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_result_not_negative",
+                violation_error_message="Une valeur atteinte ne peut pas être négative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2100),
+                name="target_result_year_plausible",
+                violation_error_message="Indiquez une année entre 1900 et 2100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} : {self.year}"

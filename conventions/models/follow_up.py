@@ -1,10 +1,11 @@
 from django.db import models
 from django.db.models import F, Max, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
 
-from ..enums import AttachmentKind, ReviewKind
+from ..enums import AmendedField, AttachmentKind, ReviewKind
 from .convention import Convention
 
 
@@ -18,6 +19,9 @@ class Amendment(models.Model):
     signed_on = models.DateField("date de signature")
     summary = models.TextField("objet de l'avenant")
     new_end_on = models.DateField("nouvelle date de fin", null=True, blank=True)
+    # When the amendment was recorded, before its changes were applied: the convention's history
+    # as of this moment is the version the amendment changed (see conventions/compare.py).
+    recorded_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -51,6 +55,33 @@ class Amendment(models.Model):
         result = super().delete(*args, **kwargs)
         self.convention.refresh_end_on()
         return result
+
+
+class AmendmentChange(models.Model):
+    """A part of the convention's text rewritten by an amendment: what it said, what it says."""
+
+    amendment = models.ForeignKey(
+        Amendment, verbose_name="avenant", on_delete=models.CASCADE, related_name="changes"
+    )
+    field = models.CharField("partie modifiée", max_length=30, choices=AmendedField.choices)
+    old_value = models.TextField("ancienne rédaction", blank=True)
+    new_value = models.TextField("nouvelle rédaction", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "modification par avenant"
+        verbose_name_plural = "modifications par avenant"
+        ordering = ["amendment", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amendment", "field"],
+                name="amendment_change_unique_field",
+                violation_error_message="Cet avenant modifie déjà cette partie de la convention.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amendment} : {self.get_field_display()}"
 
 
 class Review(models.Model):
