@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from partners.admin import HistoryAdmin
+
 from .models import ReminderPreferences
 
 
 @admin.register(ReminderPreferences)
-class ReminderPreferencesAdmin(admin.ModelAdmin):
+class ReminderPreferencesAdmin(HistoryAdmin):
     list_display = [
         "user",
         "is_subscribed",

@@ -1,5 +1,26 @@
+import secrets
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+# How far ahead a user may ask to be warned, and what they read when they ask for more.
+ENDING_MONTHS_RANGE = (1, 24)
+NOTICE_WEEKS_RANGE = (1, 52)
+ENDING_MONTHS_MESSAGE = "Indiquez un nombre de mois entre 1 et 24."
+NOTICE_WEEKS_MESSAGE = "Indiquez un nombre de semaines entre 1 et 52."
+
+
+def range_validators(bounds: tuple[int, int], message: str) -> list:
+    low, high = bounds
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
+
+def new_calendar_token() -> str:
+    """A secret for the personal calendar URL: 256 random bits, safe in a URL."""
+    return secrets.token_urlsafe(32)
 
 
 class ReminderKind(models.TextChoices):
@@ -25,20 +46,50 @@ class ReminderPreferences(models.Model):
     )
     remind_ending = models.BooleanField("conventions arrivant à échéance", default=True)
     ending_months = models.PositiveSmallIntegerField(
-        "échéance dans les (mois)", default=6, help_text="Prévenir autant de mois avant la fin."
+        "échéance dans les (mois)",
+        default=6,
+        validators=range_validators(ENDING_MONTHS_RANGE, ENDING_MONTHS_MESSAGE),
+        help_text="Prévenir autant de mois avant la fin.",
     )
     remind_notice = models.BooleanField("dates limites de préavis", default=True)
     notice_weeks = models.PositiveSmallIntegerField(
         "date limite de préavis dans les (semaines)",
         default=8,
+        validators=range_validators(NOTICE_WEEKS_RANGE, NOTICE_WEEKS_MESSAGE),
         help_text="Prévenir autant de semaines avant la date limite de résiliation.",
     )
     remind_review = models.BooleanField("bilans de suivi en retard", default=True)
     remind_declination = models.BooleanField("déclinaisons en retard", default=True)
+    # The secret part of the personal calendar URL (accounts:calendar_feed), made on first use;
+    # a new one makes the old URL stop working at once.
+    calendar_token = models.CharField(
+        "jeton du calendrier", max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
+    # The token is a secret: its history is not kept, only that it was changed (change reason).
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
 
     class Meta:
         verbose_name = "préférences de rappel"
         verbose_name_plural = "préférences de rappel"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    ending_months__gte=ENDING_MONTHS_RANGE[0],
+                    ending_months__lte=ENDING_MONTHS_RANGE[1],
+                ),
+                name="reminder_ending_months_range",
+                violation_error_message=ENDING_MONTHS_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    notice_weeks__gte=NOTICE_WEEKS_RANGE[0],
+                    notice_weeks__lte=NOTICE_WEEKS_RANGE[1],
+                ),
+                name="reminder_notice_weeks_range",
+                violation_error_message=NOTICE_WEEKS_MESSAGE,
+            ),
+        ]
 
     def __str__(self):
         return f"Rappels de {self.user}"

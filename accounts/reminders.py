@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from conventions.dates import add_months
 from conventions.models import Convention
+from conventions.models.review_schedule import first_day_period_elapsed
 
 from .models import ReminderKind, ReminderPreferences, SentReminder
 
@@ -30,7 +30,7 @@ LABELS = {
     ReminderKind.ENDING: "Fin de la convention le {date}",
     ReminderKind.NOTICE: "Date limite d'envoi du préavis de résiliation : {date}",
     ReminderKind.REVIEW: "Bilan de suivi attendu depuis le {date}",
-    ReminderKind.DECLINATION: "Aucune déclinaison signée à l'échéance du {date}",
+    ReminderKind.DECLINATION: "Déclinaisons non signées à l'échéance du {date}",
 }
 SECTIONS = {
     ReminderKind.ENDING: "Conventions arrivant à échéance",
@@ -73,28 +73,37 @@ def _notice(day, weeks):
     return [(c, c.db_notice_deadline) for c in qs]
 
 
-def _review(day, _param):
-    qs = (
-        Convention.objects.reviews_due(on=day)
-        .annotate(
-            reminder_reference=F("db_review_reference"),
-            reminder_next_review_on=F("db_next_review_on"),
-        )
-        .only(*FIELDS, "review_every_months")
+def with_review_due_on(conventions):
+    """Load what review_due_on() needs with each convention of the `conventions` queryset."""
+    return conventions.with_review_schedule().annotate(
+        reminder_reference=F("db_review_reference"),
+        reminder_next_review_on=F("db_next_review_on"),
     )
-    found = []
-    for convention in qs:
-        # The earliest date the review was due: a stable key until a review is held.
-        due = []
-        if convention.review_every_months and convention.reminder_reference:
-            elapsed = add_months(convention.reminder_reference, convention.review_every_months)
-            if elapsed <= day:
-                due.append(elapsed)
-        if convention.reminder_next_review_on and convention.reminder_next_review_on < day:
-            due.append(convention.reminder_next_review_on)
-        if due:
-            found.append((convention, min(due)))
-    return found
+
+
+def review_due_on(convention: Convention) -> datetime.date | None:
+    """When the next follow-up review of `convention` (from with_review_due_on()) is due.
+
+    The earlier of the review period elapsed since the reference date (counted as the database
+    and the convention page count it: conventions/models/review_schedule.py) and the date the
+    latest review planned: a stable key until a review is held.
+    """
+    due = []
+    if convention.review_every_months and convention.reminder_reference:
+        due.append(
+            first_day_period_elapsed(convention.reminder_reference, convention.review_every_months)
+        )
+    if convention.reminder_next_review_on:
+        due.append(convention.reminder_next_review_on)
+    return min(due, default=None)
+
+
+def _review(day, _param):
+    qs = with_review_due_on(Convention.objects.reviews_due(on=day)).only(
+        *FIELDS, "review_every_months"
+    )
+    # reviews_due() only returns conventions whose review_due_on() is today or earlier.
+    return [(convention, review_due_on(convention)) for convention in qs]
 
 
 def _declination(day, _param):
@@ -110,16 +119,24 @@ SELECTORS = {
 }
 
 
-def due_reminders(user, *, on: datetime.date, cache: dict | None = None) -> list[Reminder]:
+def due_reminders(
+    user,
+    *,
+    on: datetime.date,
+    cache: dict | None = None,
+    preferences: ReminderPreferences | None = None,
+) -> list[Reminder]:
     """The reminders `user` asked for on day `on`, minus those already sent, soonest first.
 
     Ignores `is_subscribed` (so it can preview the digest); at most one query per kind plus
     one for the sent reminders. `cache` shares the selections between users of one run.
+    `preferences` are the user's, when already loaded.
     """
-    try:
-        preferences = user.reminder_preferences
-    except ReminderPreferences.DoesNotExist:
-        return []
+    if preferences is None:
+        try:
+            preferences = user.reminder_preferences
+        except ReminderPreferences.DoesNotExist:
+            return []
     cache = {} if cache is None else cache
     candidates = []
     for kind in ReminderKind:
@@ -151,18 +168,23 @@ def subject(count: int) -> str:
     return f"Conventions UNML : {count} échéance{plural} à suivre"
 
 
-def render_digest(user, reminders: list[Reminder]) -> str:
+def digest_sections(reminders: list[Reminder]) -> list[dict]:
+    """The digest's non-empty sections, in a fixed order: {"title": ..., "reminders": [...]}."""
     sections = [
         {"title": title, "reminders": [r for r in reminders if r.kind == kind]}
         for kind, title in SECTIONS.items()
     ]
+    return [section for section in sections if section["reminders"]]
+
+
+def render_digest(user, reminders: list[Reminder]) -> str:
     with translation.override("fr"):
         return render_to_string(
             "accounts/reminder_digest.txt",
             {
                 "name": user.get_full_name() or user.username,
                 "count": len(reminders),
-                "sections": [s for s in sections if s["reminders"]],
+                "sections": digest_sections(reminders),
             },
         )
 

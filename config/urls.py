@@ -10,6 +10,7 @@ admin.site.index_title = "Registre des conventions"
 urlpatterns = [
     path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("partenaires/", include("partners.urls")),
     path("", include("conventions.urls")),

@@ -6,4 +6,5 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions"
 
     def ready(self):
-        from . import search  # noqa: F401  (connects the receivers that keep search text current)
+        # Connect the receivers that keep the search text current and raise the version.
+        from . import search, versioning  # noqa: F401

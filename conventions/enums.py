@@ -27,6 +27,15 @@ class Status(models.TextChoices):
     TERMINATED = "terminated", "Résiliée"
 
 
+class DeclinationProgress(models.TextChoices):
+    """Where a declination stands against its national convention's deadline: derived, never
+    typed (see ConventionQuerySet.with_declination_progress())."""
+
+    SIGNED = "signed", "Signée"
+    PREPARING = "preparing", "En préparation"
+    OVERDUE = "overdue", "En retard"
+
+
 class PartyRole(models.TextChoices):
     NETWORK = "network", "Réseau des Missions Locales"
     PARTNER = "partner", "Partenaire"

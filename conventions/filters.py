@@ -9,6 +9,9 @@ GET parameters (other pages link to them):
     fin_dans=<months>              in force and ending within that many months
     preavis_dans=<months>          in force, notice deadline within that many months
     bilan_du=1                     reviews due        declinaison_en_retard=1   declinations overdue
+    declinaison_de=<convention pk> the declinations of a national convention
+    region_declinaison=<territory slug|non-renseignee>   declinations by their partner's region
+    avancement=<DeclinationProgress>   declinations signed, in preparation or overdue
     tri=<signature|-signature|fin|-fin|intitule|-intitule>
 """
 
@@ -17,11 +20,14 @@ from django import forms
 from django.db.models import F
 
 from partners.models import Partner, Territory
+from partners.regions import REGION_KINDS
 
-from .enums import ConventionKind, Scope, Status
+from .enums import ConventionKind, DeclinationProgress, Scope, Status
 from .models import Audience, Convention, Theme
 
 MAX_MONTHS = 120
+# The value of `region_declinaison` for declinations whose partner has no known region.
+NO_REGION = "non-renseignee"
 
 SORTS = {
     "signature": ("signed_on", "Date de signature (plus ancienne d'abord)"),
@@ -149,6 +155,29 @@ class ConventionFilterSet(django_filters.FilterSet):
     declinaison_en_retard = FlagFilter(
         label="Déclinaisons locales en retard", method="filter_declinations_overdue"
     )
+    declinaison_de = django_filters.ModelChoiceFilter(
+        label="Déclinaisons de la convention nationale",
+        queryset=Convention.objects.filter(scope=Scope.NATIONAL, declinations__isnull=False)
+        .distinct()
+        .order_by("title"),
+        field_name="parent",
+        empty_label="Toutes les conventions",
+    )
+    region_declinaison = django_filters.ModelChoiceFilter(
+        label="Région de la déclinaison",
+        queryset=Territory.objects.filter(kind__in=REGION_KINDS).order_by("name"),
+        to_field_name="slug",
+        method="filter_declination_region",
+        empty_label="Toutes",
+        null_label="Région non renseignée",
+        null_value=NO_REGION,
+    )
+    avancement = django_filters.ChoiceFilter(
+        label="Avancement de la déclinaison",
+        choices=DeclinationProgress.choices,
+        method="filter_declination_progress",
+        empty_label="Tous",
+    )
     tri = django_filters.ChoiceFilter(
         label="Trier par",
         choices=[(key, label) for key, (_, label) in SORTS.items()],
@@ -199,6 +228,19 @@ class ConventionFilterSet(django_filters.FilterSet):
 
     def filter_declinations_overdue(self, queryset, name, value):
         return queryset.declinations_overdue() if value else queryset
+
+    def filter_declination_region(self, queryset, name, value):
+        declinations = queryset.filter(parent__isnull=False).with_declining_partner()
+        if value == NO_REGION:
+            return declinations.filter(db_declination_region_id__isnull=True)
+        return declinations.filter(db_declination_region_id=value.pk)
+
+    def filter_declination_progress(self, queryset, name, value):
+        return (
+            queryset.filter(parent__isnull=False)
+            .with_declination_progress()
+            .filter(db_declination_progress=value)
+        )
 
     def filter_sort(self, queryset, name, value):
         field, _ = SORTS[value]

@@ -64,6 +64,7 @@ def refresh_search_documents(convention_ids: Iterable[int], *, apps=global_apps)
     documents = build_search_documents(convention_ids, apps=apps)
     manager = apps.get_model("conventions", "Convention").objects
     for pk, document in documents.items():
+        # Left out of the change history on purpose: derived text, not a change anyone made.
         manager.filter(pk=pk).update(search_document=document)
     return documents
 

@@ -1,17 +1,19 @@
 """Writes on conventions that touch several rows: each one all or nothing."""
 
 import datetime
+import decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
 from partners.enums import PartnerKind
 from partners.models import Partner
 
 from .dates import add_months
-from .enums import CommitmentStatus, PartyRole, Scope, TerminationMethod
+from .enums import AmendedField, CommitmentStatus, PartyRole, Scope, TerminationMethod
 from .forms import (
     AxisInlineFormSet,
     ConventionForm,
@@ -19,7 +21,18 @@ from .forms import (
     SignatoryInlineFormSet,
     kept_forms,
 )
-from .models import Amendment, Axis, Commitment, Convention, Party, Target
+from .models import (
+    Amendment,
+    AmendmentChange,
+    Axis,
+    Commitment,
+    Convention,
+    Party,
+    Review,
+    Target,
+    TargetResult,
+)
+from .versioning import raises_version
 
 
 def _by(obj: models.Model, user: AbstractBaseUser) -> models.Model:
@@ -83,6 +96,7 @@ def check_version(*, convention: Convention, loaded_version: int) -> None:
 
 
 @transaction.atomic
+@raises_version  # the convention is always saved: its rows do not raise the version again
 def convention_save(
     *,
     form: ConventionForm,
@@ -416,33 +430,113 @@ def check_amendable(
 
 
 @transaction.atomic
+def _amended_text(value) -> str:
+    """A part of the convention as an AmendmentChange records it: a text with plain line breaks
+    (browsers send CRLF) and no surrounding blanks, a number as written, nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, decimal.Decimal):
+        return f"{value:f}"
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+NEGATIVE_AMOUNT_MESSAGE = "Le montant ne peut pas être négatif."
+
+
+def amended_parts(*, convention: Convention, changes: dict[str, object]) -> dict[str, object]:
+    """The parts of `convention` that `changes` ({AmendedField: new value}) really rewrite,
+    with their new value; a part given as it already stands is left out.
+
+    Raise a ValidationError, on the field of each part, if a new value is not valid: amount,
+    notice and review period are numbers (the amount to the cent, not negative).
+    """
+    rewritten, errors = {}, {}
+    for name, raw in changes.items():
+        model_field = Convention._meta.get_field(AmendedField(name).value)
+        if isinstance(model_field, models.TextField):
+            value = _amended_text(raw)
+        elif raw is None or (isinstance(raw, str) and not raw.strip()):
+            value = None
+        else:
+            try:
+                value = model_field.clean(raw.strip() if isinstance(raw, str) else raw, convention)
+            except ValidationError as error:
+                errors[name] = error
+                continue
+            if name == AmendedField.AMOUNT:
+                value = value.quantize(decimal.Decimal("0.01"))
+                if value < 0:
+                    errors[name] = ValidationError(NEGATIVE_AMOUNT_MESSAGE, code="amount_negative")
+                    continue
+        if _amended_text(value) != _amended_text(getattr(convention, name)):
+            rewritten[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return rewritten
+
+
+@transaction.atomic
 def convention_amend(
     *,
     convention: Convention,
     signed_on: datetime.date,
     summary: str,
     new_end_on: datetime.date | None = None,
+    changes: dict[str, object] | None = None,
     by: AbstractBaseUser,
 ) -> Amendment:
     """Add an amendment to the signed `convention` and return it.
 
     The amendment takes the next number. When it sets a new end date, the convention's end date
-    (and so its status) follows, and the convention's history records the change; every
-    history record names `by`.
+    (and so its status) follows. `changes` ({AmendedField: new value}) rewrites parts of the
+    convention's text: each part that really changes (see `amended_parts`) is recorded as an
+    AmendmentChange, its former and new value as text, and applied to the convention. The
+    amendment's `recorded_at` is taken before anything is applied: the convention's history as
+    of then is the version it amended (conventions/compare.py). The convention's history
+    records the changes; every history record names `by`. Refusals (`check_amendable`,
+    `amended_parts`) are raised together, before anything is written.
     """
     # Locked, so that two amendments added together do not take the same number.
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    check_amendable(convention=convention, signed_on=signed_on, new_end_on=new_end_on)
+    recorded_at = timezone.now()
+    errors = {}
+    try:
+        check_amendable(convention=convention, signed_on=signed_on, new_end_on=new_end_on)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        errors.update(error.error_dict)
+    try:
+        rewritten = amended_parts(convention=convention, changes=changes or {})
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
     amendment = Amendment(
-        convention=convention, signed_on=signed_on, summary=summary, new_end_on=new_end_on
+        convention=convention,
+        signed_on=signed_on,
+        summary=summary,
+        new_end_on=new_end_on,
+        recorded_at=recorded_at,
     )
-    previous_end_on = convention.end_on
-    # The number is given on saving, which also refreshes the convention's end date (in the
-    # database and on `convention`, the amendment's own convention object).
+    # The number is given on saving, which also refreshes the convention's end date (on
+    # `convention`, the amendment's own convention object, saved with a history record naming
+    # `by` when the date moves: see Amendment.save).
     _create(amendment, by=by, exclude=["number"])
-    if convention.end_on != previous_end_on:
-        # Saved again so that the convention's history shows the new end date and who set it.
-        _by(convention, by).save(update_fields=["end_on", "updated_at"])
+    for name, value in rewritten.items():
+        _create(
+            AmendmentChange(
+                amendment=amendment,
+                field=name,
+                old_value=_amended_text(getattr(convention, name)),
+                new_value=_amended_text(value),
+            ),
+            by=by,
+        )
+        setattr(convention, name, value)
+    if rewritten:
+        _by(convention, by).save()
     return amendment
 
 
@@ -521,3 +615,57 @@ def convention_terminate(
     convention.full_clean()
     _by(convention, by).save()
     return convention
+
+
+# Follow-up: the progress of actions, review meetings, the values reached towards targets ----------
+
+
+@transaction.atomic
+def commitment_follow_up(
+    *,
+    commitment: Commitment,
+    status: CommitmentStatus | str,
+    due_on: datetime.date | None,
+    note: str,
+    by: AbstractBaseUser,
+) -> Commitment:
+    """Record how far `commitment` has got: its status, due date and follow-up note.
+
+    Its text and bearer are left as they are (they belong to the convention's text). The
+    history record names `by`.
+    """
+    commitment.status = status
+    commitment.due_on = due_on
+    commitment.note = note
+    commitment.full_clean()
+    _by(commitment, by).save()
+    return commitment
+
+
+@transaction.atomic
+def review_save(*, review: Review, by: AbstractBaseUser) -> Review:
+    """Add or change a follow-up review of its convention (see Review.clean for its rules); the
+    history record names `by`."""
+    review.full_clean()
+    _by(review, by).save()
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review, by: AbstractBaseUser) -> None:
+    """Delete a follow-up review; the history record names `by`."""
+    _by(review, by).delete()
+
+
+@transaction.atomic
+def target_results_save(
+    *, target: Target, results: BaseInlineFormSet, by: AbstractBaseUser
+) -> list[TargetResult]:
+    """Save the values reached towards `target` as edited on its page, year by year: the
+    `results` formset, validated. Removed years are deleted before any is saved, so a year
+    removed and entered again does not clash with itself. Every history record names `by`.
+
+    Raises IntegrityError, and writes nothing, if a year is taken meanwhile by someone else.
+    """
+    _delete_removed_rows(results, by=by)
+    return _save_rows(results, by=by, ordered=False, target=target)

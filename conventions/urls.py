@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, detail, edit, lifecycle, pdf
+from .views import browse, compare, detail, edit, follow_up, lifecycle, pdf
 
 app_name = "conventions"
 
@@ -39,6 +39,16 @@ urlpatterns = [
         lifecycle.ConventionTerminateView.as_view(),
         name="convention_terminate",
     ),
+    path(
+        "conventions/<int:pk>/renouvellement/comparer/",
+        compare.RenewalCompareView.as_view(),
+        name="renewal_compare",
+    ),
+    path(
+        "conventions/<int:pk>/avenants/<int:number>/comparer/",
+        compare.AmendmentCompareView.as_view(),
+        name="amendment_compare",
+    ),
     path("conventions/<int:pk>/pdf/", pdf.ConventionPdfView.as_view(), name="convention_pdf"),
     path(
         "conventions/dossiers/partenaire/<slug:slug>/",
@@ -59,5 +69,30 @@ urlpatterns = [
         "conventions/dossiers/<uuid:job>/telecharger/",
         pdf.DossierDownloadView.as_view(),
         name="dossier_download",
+    ),
+    path(
+        "conventions/<int:pk>/engagements/<int:commitment>/suivi/",
+        follow_up.CommitmentFollowUpView.as_view(),
+        name="commitment_follow_up",
+    ),
+    path(
+        "conventions/<int:pk>/bilans/ajouter/",
+        follow_up.ReviewCreateView.as_view(),
+        name="review_create",
+    ),
+    path(
+        "conventions/<int:pk>/bilans/<int:review>/modifier/",
+        follow_up.ReviewUpdateView.as_view(),
+        name="review_update",
+    ),
+    path(
+        "conventions/<int:pk>/bilans/<int:review>/supprimer/",
+        follow_up.ReviewDeleteView.as_view(),
+        name="review_delete",
+    ),
+    path(
+        "conventions/<int:pk>/objectifs/<int:target>/valeurs/",
+        follow_up.TargetResultsView.as_view(),
+        name="target_results",
     ),
 ]

@@ -13,6 +13,7 @@ from conventions.models.convention import status_condition
 
 from .filters import PartnerFilter
 from .forms import ContactInlineFormSet, KeyFigureInlineFormSet, PartnerForm
+from .history import partner_history
 from .models import Partner
 
 
@@ -58,7 +59,9 @@ class PartnerDetailView(PermissionRequiredMixin, DetailView):
                 for party in convention.parties.all()
                 if party.partner_id != self.object.pk
             ]
-        return super().get_context_data(conventions=conventions, **kwargs)
+        return super().get_context_data(
+            conventions=conventions, history=partner_history(self.object), **kwargs
+        )
 
 
 class PartnerEditMixin:

@@ -6,11 +6,41 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from accounts.roles import ADMINISTRATOR, EDITOR, READER, sync_roles
-from tests.factories import ConventionFactory, UserFactory
+from tests.factories import (
+    AmendmentFactory,
+    AxisFactory,
+    CommitmentFactory,
+    ConventionFactory,
+    ReviewFactory,
+    TargetFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 READ, ADD, CHANGE = "read", "add", "change"
+
+
+def renewal_of(convention) -> dict:
+    return {"pk": ConventionFactory(predecessor=convention).pk}
+
+
+def an_amendment_of(convention) -> dict:
+    return {"pk": convention.pk, "number": AmendmentFactory(convention=convention).number}
+
+
+def a_commitment_of(convention) -> dict:
+    commitment = CommitmentFactory(axis=AxisFactory(convention=convention))
+    return {"pk": convention.pk, "commitment": commitment.pk}
+
+
+def a_review_of(convention) -> dict:
+    return {"pk": convention.pk, "review": ReviewFactory(convention=convention).pk}
+
+
+def a_target_of(convention) -> dict:
+    return {"pk": convention.pk, "target": TargetFactory(convention=convention).pk}
+
 
 # (url name, kwargs builder, what the page needs)
 PAGES = [
@@ -24,6 +54,13 @@ PAGES = [
     ("conventions:convention_decline", lambda c: {"pk": c.pk}, ADD),
     ("conventions:convention_amend", lambda c: {"pk": c.pk}, CHANGE),
     ("conventions:convention_terminate", lambda c: {"pk": c.pk}, CHANGE),
+    ("conventions:renewal_compare", renewal_of, READ),
+    ("conventions:amendment_compare", an_amendment_of, READ),
+    ("conventions:commitment_follow_up", a_commitment_of, CHANGE),
+    ("conventions:review_create", lambda c: {"pk": c.pk}, CHANGE),
+    ("conventions:review_update", a_review_of, CHANGE),
+    ("conventions:review_delete", a_review_of, CHANGE),
+    ("conventions:target_results", a_target_of, CHANGE),
     ("conventions:convention_pdf", lambda c: {"pk": c.pk}, READ),
     ("conventions:partner_dossier", lambda c: {"slug": c.parties.first().partner.slug}, READ),
     ("conventions:selection_pdf", lambda c: {}, READ),
@@ -31,10 +68,15 @@ PAGES = [
     ("partners:partner_detail", lambda c: {"slug": c.parties.first().partner.slug}, READ),
     ("partners:partner_create", lambda c: {}, ADD),
     ("partners:partner_update", lambda c: {"slug": c.parties.first().partner.slug}, CHANGE),
+    ("accounts:reminder_preferences", lambda c: {}, READ),
 ]
 
 # A dossier being prepared belongs to the user who asked for it (others get 404: tests/test_pdf.py);
 # here only: nobody signed out reaches it.
+# A POST that acts on one's own settings, and the calendar feed, whose secret token stands in for
+# a session: tests/test_reminder_page.py and tests/test_calendar_feed.py.
+ACCOUNT_URLS_TESTED_ELSEWHERE = {"accounts:calendar_token_reset", "accounts:calendar_feed"}
+
 JOB_PAGES = [
     ("conventions:dossier_status", lambda c: {"job": uuid.uuid4()}, READ),
     ("conventions:dossier_download", lambda c: {"job": uuid.uuid4()}, READ),
@@ -50,10 +92,10 @@ ALLOWED = {
 
 def test_every_staff_url_is_in_the_matrix():
     names = set()
-    for namespace in ("conventions", "partners"):
+    for namespace in ("conventions", "partners", "accounts"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
-    assert names == {name for name, _, _ in PAGES + JOB_PAGES}
+    assert names == {name for name, _, _ in PAGES + JOB_PAGES} | ACCOUNT_URLS_TESTED_ELSEWHERE
 
 
 @pytest.fixture

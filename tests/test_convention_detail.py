@@ -185,7 +185,8 @@ def test_page_shows_every_fact_of_the_convention(signed_in, amf_convention):
         "Porté par : Association des maires de France",
         '<span class="commitment-number fw-semibold">1.2</span>',
         "Porté par : Commun",
-        "Avancement : En cours",
+        'Avancement : <span class="badge commitment-status commitment-status-in_progress">'
+        "En cours</span>",
         "Échéance : 31 mars 2025",
         "jeunes suivis",
         "150\xa0000 jeunes",

@@ -697,13 +697,15 @@ def test_the_national_convention_lists_its_declinations_with_their_status(
         signed_on=datetime.date(2024, 10, 1), effective_on=datetime.date(2024, 10, 1)
     )
     content = page(editor_client.get(detail_url(national)))
-    section = content[content.index("Déclinaisons locales ou régionales") :]
+    section = content[content.index("Déclinaisons locales et régionales") :]
     for declination, badge in (
         (draft, '<span class="badge status-badge status-draft">Projet</span>'),
         (signed, '<span class="badge status-badge status-in_force">En vigueur</span>'),
     ):
-        link = f'<a href="{detail_url(declination)}">{escape(declination.title)}</a> {badge}'
-        assert link in section
+        link = f'<a href="{detail_url(declination)}">'
+        row = section[section.index(link) : section.index("</tr>", section.index(link))]
+        assert declination.parties.first().partner.name in row
+        assert badge in row
     # And each declination names the national convention.
     content = page(editor_client.get(detail_url(draft)))
     assert f'<a href="{detail_url(national)}">{national.title}</a>' in content

@@ -1,5 +1,9 @@
+import datetime
+import decimal
+
 from django.db import models
 from django.db.models import Max, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
@@ -102,6 +106,18 @@ class Commitment(models.Model):
     def is_joint(self) -> bool:
         return self.bearer_id is None
 
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        """Past its due date on `day` and neither done nor dropped (due on `day` is not late)."""
+        return (
+            self.due_on is not None
+            and self.due_on < day
+            and self.status not in (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
 
 class Target(models.Model):
     """A quantified target ("150 000 jeunes suivis en 2010"); what was reached, year by year, is
@@ -167,3 +183,15 @@ class TargetResult(models.Model):
 
     def __str__(self):
         return f"{self.target} : {self.year}"
+
+    @property
+    def share_of_target(self) -> int | None:
+        """The value reached as a whole percentage of the target's value (None for a zero target).
+
+        Reads `self.target`, cached by the convention page's prefetch of `targets__results`.
+        """
+        target_value = self.target.value
+        if not target_value:
+            return None
+        share = decimal.Decimal(str(self.value)) * 100 / decimal.Decimal(str(target_value))
+        return int(share.quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))

@@ -21,13 +21,23 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partners.enums import PartnerKind
 from partners.models import Partner, Territory
 
 from ..dates import SubtractMonths, add_months, end_of_term
-from ..enums import ConventionKind, PartyRole, Scope, Status, TerminationMethod
+from ..enums import (
+    ConventionKind,
+    DeclinationProgress,
+    PartyRole,
+    Scope,
+    Status,
+    TerminationMethod,
+)
 from .taxonomy import Audience, Theme
 
 MIN_SIGNED_PARTIES = 2
+# Who declines a national convention: the first party of these kinds in a declination.
+DECLINING_PARTNER_KINDS = (PartnerKind.MISSION_LOCALE, PartnerKind.REGIONAL_ASSOCIATION)
 
 # The PostgreSQL text search configuration created by migration 0002: French stemming after
 # unaccent, so "Academie" matches "Académie".
@@ -59,6 +69,23 @@ def status_condition(status: str, day: datetime.date, *, path: str = "") -> Q:
         Status.EXPIRED: signed & ~terminated & ~not_yet_effective & ended,
         Status.IN_FORCE: signed & ~terminated & ~not_yet_effective & ~ended,
     }[Status(status)]
+
+
+def declination_overdue_condition(day: datetime.date) -> Q:
+    """The database condition for a declination to be overdue on `day`.
+
+    The rule, in one place: a declination is overdue when it is still a draft (not signed) the
+    day after its national convention's declination deadline, while that national convention
+    is in force. On the deadline itself it is not overdue yet; once signed it never is (signed
+    after the deadline, it is "signée en retard", see Convention.declination_signed_late); a
+    national convention expired or terminated no longer waits for it.
+    Mirrors Convention.declination_overdue_on(); tested against each other on the boundaries.
+    """
+    return Q(
+        parent__isnull=False,
+        signed_on__isnull=True,
+        parent__declination_deadline__lt=day,
+    ) & status_condition(Status.IN_FORCE, day, path="parent__")
 
 
 class ConventionQuerySet(models.QuerySet):
@@ -137,6 +164,20 @@ class ConventionQuerySet(models.QuerySet):
             .filter(db_notice_deadline__gte=day, db_notice_deadline__lte=add_months(day, months))
         )
 
+    def with_review_schedule(self):
+        """Alias `db_review_reference`, the date the review period runs from (the latest review
+        held, else the effective date), and `db_next_review_on`, the next review that latest
+        review planned (NULL if none)."""
+        from .follow_up import Review
+
+        reviews = Review.objects.filter(convention=OuterRef("pk")).order_by("-held_on", "-pk")
+        last_held = Subquery(reviews.values("held_on")[:1])
+        next_planned = Subquery(reviews.values("next_review_on")[:1])
+        return self.alias(
+            db_review_reference=Coalesce(last_held, F("effective_on")),
+            db_next_review_on=next_planned,
+        )
+
     def reviews_due(self, on: datetime.date | None = None):
         """In force, and a follow-up review is overdue on `on` (today).
 
@@ -144,12 +185,7 @@ class ConventionQuerySet(models.QuerySet):
         that many months (counted from the effective date when no review was ever held), or
         the latest review planned a next one on a date now passed.
         """
-        from .follow_up import Review
-
         day = on or timezone.localdate()
-        reviews = Review.objects.filter(convention=OuterRef("pk")).order_by("-held_on", "-pk")
-        last_held = Subquery(reviews.values("held_on")[:1])
-        next_planned = Subquery(reviews.values("next_review_on")[:1])
         period_elapsed = Q(review_every_months__isnull=False) & Q(
             db_review_reference__lte=SubtractMonths(
                 Value(day, output_field=models.DateField()), F("review_every_months")
@@ -157,21 +193,74 @@ class ConventionQuerySet(models.QuerySet):
         )
         return (
             self.in_force(on=day)
-            .alias(
-                db_review_reference=Coalesce(last_held, F("effective_on")),
-                db_next_review_on=next_planned,
-            )
+            .with_review_schedule()
             .filter(period_elapsed | Q(db_next_review_on__lt=day))
         )
 
-    def declinations_overdue(self, on: datetime.date | None = None):
-        """National conventions in force, past their declination deadline, with no declination."""
-        day = on or timezone.localdate()
+    def awaiting_declination(self):
+        """National conventions with a declination deadline and no declination yet, or with a
+        declination still a draft (not signed): someone has a declination to get signed."""
         declinations = Convention.objects.filter(parent=OuterRef("pk"))
-        return (
-            self.in_force(on=day)
-            .filter(scope=Scope.NATIONAL, declination_deadline__lt=day)
-            .exclude(Exists(declinations))
+        return self.filter(scope=Scope.NATIONAL, declination_deadline__isnull=False).filter(
+            ~Exists(declinations) | Exists(declinations.filter(signed_on__isnull=True))
+        )
+
+    def declinations_overdue(self, on: datetime.date | None = None):
+        """National conventions whose declinations are late on `on` (today).
+
+        In force, past their declination deadline, and with no declination at all or with a
+        declination still a draft, which on such a convention is exactly a declination overdue
+        (declination_overdue_condition). Signed declinations, even signed late, leave nothing
+        to chase. The dashboard, the list filter `declinaison_en_retard` and the reminder
+        digest all use this. Mirrors Convention.declinations_overdue_on().
+        """
+        day = on or timezone.localdate()
+        return self.in_force(on=day).awaiting_declination().filter(declination_deadline__lt=day)
+
+    # Declinations, seen from their national convention -------------------------------------
+
+    def overdue_declinations(self, on: datetime.date | None = None):
+        """Declinations overdue on `on` (today): see declination_overdue_condition()."""
+        return self.filter(declination_overdue_condition(on or timezone.localdate()))
+
+    def with_declination_progress(self, on: datetime.date | None = None):
+        """Annotate `db_declination_progress` (a DeclinationProgress) on declinations.
+
+        Signed; else overdue (declination_overdue_condition); else in preparation.
+        Meaningless on a convention that declines nothing (filter on `parent` first).
+        """
+        day = on or timezone.localdate()
+        return self.annotate(
+            db_declination_progress=Case(
+                When(signed_on__isnull=False, then=Value(DeclinationProgress.SIGNED.value)),
+                When(
+                    declination_overdue_condition(day),
+                    then=Value(DeclinationProgress.OVERDUE.value),
+                ),
+                default=Value(DeclinationProgress.PREPARING.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_declining_partner(self):
+        """Annotate `db_declining_partner_id`, `db_declining_partner_kind` and
+        `db_declination_region_id` on declinations.
+
+        The declining partner is the first party (in the text's order) that is a Mission Locale
+        or a regional association: the one services.convention_decline puts first. Its region
+        is its territory's (partners/regions.py); all three are NULL without such a party.
+        """
+        from partners.regions import region_id
+
+        declining = Party.objects.filter(
+            convention=OuterRef("pk"), partner__kind__in=DECLINING_PARTNER_KINDS
+        ).order_by("position", "pk")
+        return self.annotate(
+            db_declining_partner_id=Subquery(declining.values("partner_id")[:1]),
+            db_declining_partner_kind=Subquery(declining.values("partner__kind")[:1]),
+            db_declination_region_id=Subquery(
+                declining.annotate(region=region_id("partner__territory")).values("region")[:1]
+            ),
         )
 
     # Loading for display ------------------------------------------------------------------
@@ -484,10 +573,19 @@ class Convention(models.Model):
             return end_of_term(self.effective_on, self.duration_months)
         return None
 
-    def refresh_end_on(self, *, save: bool = True) -> None:
-        self.end_on = self.derive_end_on()
-        if save:
-            type(self).objects.filter(pk=self.pk).update(end_on=self.end_on)
+    def refresh_end_on(self, *, save: bool = True, by=None) -> None:
+        """Derive the end date again, after an amendment was added, changed or deleted.
+
+        When it moved, it is saved through save() so that the convention's history records the
+        new date, naming `by` (else the user of the current request) and its version is raised.
+        """
+        end_on = self.derive_end_on()
+        moved = end_on != self.end_on
+        self.end_on = end_on
+        if save and moved:
+            if by is not None:
+                self._history_user = by
+            self.save(update_fields=["end_on", "updated_at"])
 
     @property
     def notice_deadline(self) -> datetime.date | None:
@@ -516,6 +614,59 @@ class Convention(models.Model):
         """The status from the queryset's `db_status` annotation when present, else computed."""
         db_status = getattr(self, "db_status", None)
         return Status(db_status) if db_status else self.status
+
+    # Declinations (rule: declination_overdue_condition) ------------------------------------
+
+    def declination_deadline_passed_on(self, day: datetime.date) -> bool:
+        """A national convention's declination deadline is past on `day` (not on the day)."""
+        return self.declination_deadline is not None and self.declination_deadline < day
+
+    def declination_overdue_on(self, day: datetime.date) -> bool:
+        """This declination is overdue on `day`: mirrors declination_overdue_condition()."""
+        parent = self.parent
+        return (
+            parent is not None
+            and self.signed_on is None
+            and parent.declination_deadline_passed_on(day)
+            and parent.status_on(day) == Status.IN_FORCE
+        )
+
+    @property
+    def declination_overdue(self) -> bool:
+        return self.declination_overdue_on(timezone.localdate())
+
+    def declination_progress_on(self, day: datetime.date) -> DeclinationProgress:
+        """Mirrors ConventionQuerySet.with_declination_progress()."""
+        if self.signed_on is not None:
+            return DeclinationProgress.SIGNED
+        if self.declination_overdue_on(day):
+            return DeclinationProgress.OVERDUE
+        return DeclinationProgress.PREPARING
+
+    @property
+    def declination_signed_late(self) -> bool:
+        """This declination was signed after its national convention's deadline."""
+        deadline = self.parent.declination_deadline if self.parent_id else None
+        return deadline is not None and self.signed_on is not None and self.signed_on > deadline
+
+    def declinations_overdue_on(self, day: datetime.date) -> bool:
+        """This national convention's declinations are late on `day`: mirrors
+        ConventionQuerySet.declinations_overdue() (reads `declinations`, prefetched or not)."""
+        if not (
+            self.scope == Scope.NATIONAL
+            and self.declination_deadline_passed_on(day)
+            and self.status_on(day) == Status.IN_FORCE
+        ):
+            return False
+        declinations = list(self.declinations.all())
+        return not declinations or any(d.declination_overdue_on(day) for d in declinations)
+
+    def review_schedule(self, on: datetime.date | None = None):
+        """When the next follow-up review is expected and whether it is overdue on `on` (today):
+        the same rule as `ConventionQuerySet.reviews_due()`, from the reviews as loaded."""
+        from .review_schedule import review_schedule
+
+        return review_schedule(self, on or timezone.localdate())
 
     # Validation and saving ---------------------------------------------------------------
 

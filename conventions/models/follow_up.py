@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -49,11 +50,12 @@ class Amendment(models.Model):
             last = self.convention.amendments.aggregate(last=Max("number"))["last"]
             self.number = (last or 0) + 1
         super().save(*args, **kwargs)
-        self.convention.refresh_end_on()
+        # The convention's history names whoever the amendment's does (services set it).
+        self.convention.refresh_end_on(by=getattr(self, "_history_user", None))
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        self.convention.refresh_end_on()
+        self.convention.refresh_end_on(by=getattr(self, "_history_user", None))
         return result
 
 
@@ -112,6 +114,33 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+
+    def clean(self):
+        """A review is recorded once held: not in the future, not before the convention was
+        signed; the next one it plans comes after it."""
+        errors = {}
+        today = timezone.localdate()
+        signed_on = self.convention.signed_on if self.convention_id else None
+        if self.held_on and self.held_on > today:
+            errors["held_on"] = ValidationError(
+                "Un bilan s'enregistre une fois tenu : sa date ne peut pas être postérieure à "
+                f"aujourd'hui ({today:%d/%m/%Y}). Pour prévoir un bilan, indiquez sa date dans "
+                "« Prochain bilan prévu le » du dernier bilan tenu.",
+                code="review_in_future",
+            )
+        elif self.held_on and signed_on and self.held_on < signed_on:
+            errors["held_on"] = ValidationError(
+                "Un bilan ne peut pas précéder la signature de la convention "
+                f"({signed_on:%d/%m/%Y}).",
+                code="review_before_signature",
+            )
+        if self.held_on and self.next_review_on and self.next_review_on <= self.held_on:
+            errors["next_review_on"] = ValidationError(
+                f"Le prochain bilan doit être postérieur à celui-ci ({self.held_on:%d/%m/%Y}).",
+                code="review_next_before_held",
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Attachment(models.Model):

@@ -69,7 +69,8 @@ class DashboardView(CanViewConventions, TemplateView):
                 "Déclinaisons locales en retard",
                 conventions.declinations_overdue().count(),
                 list_url(declinaison_en_retard=1),
-                "Conventions nationales sans déclinaison à la date prévue.",
+                "Conventions nationales dont l'échéance est passée sans déclinaison, "
+                "ou avec une déclinaison encore en projet.",
             ),
         ]
         per_year = list(conventions.signatures_per_year())

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import DetailView
 
+from ..declinations import declination_overview
 from ..history import convention_history
 from ..models import Convention
 
@@ -20,5 +21,6 @@ class ConventionDetailView(PermissionRequiredMixin, DetailView):
         convention = self.object
         return super().get_context_data(
             history=convention_history(convention),
+            declinations=declination_overview(convention),
             **kwargs,
         )

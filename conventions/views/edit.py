@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views import View
 
 from ..forms import ConventionForms
-from ..history import HistoryEntry, convention_history
+from ..history import UNKNOWN_USER, HistoryEntry, convention_history
 from ..models import Convention
 from ..services import EditConflict, convention_save
 
@@ -30,7 +30,15 @@ def edit_conflict(convention: Convention, *, since: datetime.datetime | None) ->
     Every save raises the version and writes a history record, so the records newer than the
     page are the changes it missed. A save committed just as the page was read may be left
     out of the list (its records predate the page); the conflict itself is still detected.
+    The one named is the author of the newest change, which may be to a row only.
     """
+    entries = convention_history(convention)
+    if since is not None:
+        entries = [entry for entry in entries if entry.date > since]
+    if entries:
+        newest = entries[0]
+        name = "une autre personne" if newest.user == UNKNOWN_USER else newest.user
+        return Conflict(user=name, date=newest.date, changes=entries)
     latest = (
         Convention.history.filter(id=convention.pk)
         .select_related("history_user")
@@ -39,9 +47,6 @@ def edit_conflict(convention: Convention, *, since: datetime.datetime | None) ->
     )
     user = latest.history_user if latest else None
     name = (user.get_full_name() or user.get_username()) if user else "une autre personne"
-    entries = convention_history(convention)
-    if since is not None:
-        entries = [entry for entry in entries if entry.date > since]
     return Conflict(user=name, date=latest.history_date if latest else None, changes=entries)
 
 

@@ -8,12 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from partners.models import Partner
 
-from ..enums import TerminationMethod
+from ..enums import AmendedField, TerminationMethod
 from ..forms import DateInput, StaffFormMixin
 from ..models import Convention, Party
 from ..services import (
@@ -153,6 +154,41 @@ class AmendmentForm(StaffFormMixin, forms.Form):
         help_text="Seulement si l'avenant prolonge ou raccourcit la convention.",
     )
 
+    def __init__(self, *args, convention: Convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The parts of the text the amendment may rewrite, pre-filled with the current wording.
+        # The wording as loaded travels with the page (show_hidden_initial): a part left as it
+        # is, is not a change, even if someone else edited it meanwhile.
+        for name in AmendedField.values:
+            model_field = Convention._meta.get_field(name)
+            options = {"required": False, "show_hidden_initial": True}
+            if isinstance(model_field, models.TextField):
+                options["widget"] = forms.Textarea(attrs={"rows": 4})
+            elif name == AmendedField.AMOUNT:
+                options["min_value"] = 0
+            self.fields[name] = model_field.formfield(**options)
+            self.fields[name].initial = getattr(convention, name)
+
+    @property
+    def text_fields(self) -> list:
+        return [self[name] for name in AmendedField.values]
+
+    @property
+    def rewrites_text(self) -> bool:
+        """Whether the text part of the form is to be shown open: a part was rewritten or is
+        refused."""
+        return self.is_bound and any(
+            self[name].errors or name in self.changed_data for name in AmendedField.values
+        )
+
+    def changes(self) -> dict[str, object]:
+        """{AmendedField: new value} for the parts the user rewrote (see convention_amend)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in AmendedField.values
+            if name in self.changed_data
+        }
+
 
 class ConventionAmendView(LifecycleActionView):
     permission_required = "conventions.change_convention"
@@ -164,15 +200,20 @@ class ConventionAmendView(LifecycleActionView):
             check_amendable(convention=convention)
         except ValidationError as error:
             return self.render(convention, error, form=None)
-        return self.render(convention, form=AmendmentForm())
+        return self.render(convention, form=AmendmentForm(convention=convention))
 
     def post(self, request, pk):
         convention = self.get_convention()
-        form = AmendmentForm(request.POST)
+        form = AmendmentForm(request.POST, convention=convention)
         if form.is_valid():
             try:
                 amendment = convention_amend(
-                    convention=convention, by=request.user, **form.cleaned_data
+                    convention=convention,
+                    signed_on=form.cleaned_data["signed_on"],
+                    summary=form.cleaned_data["summary"],
+                    new_end_on=form.cleaned_data["new_end_on"],
+                    changes=form.changes(),
+                    by=request.user,
                 )
             except ValidationError as error:
                 if not hasattr(error, "error_dict"):

@@ -1,0 +1,71 @@
+from django import forms
+
+from conventions.forms import StaffFormMixin
+
+from .models import (
+    ENDING_MONTHS_MESSAGE,
+    ENDING_MONTHS_RANGE,
+    NOTICE_WEEKS_MESSAGE,
+    NOTICE_WEEKS_RANGE,
+    ReminderPreferences,
+)
+
+
+def threshold_field(label: str, bounds: tuple[int, int], message: str, help_text: str):
+    low, high = bounds
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        help_text=help_text,
+        error_messages={
+            "required": message,
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+class ReminderPreferencesForm(StaffFormMixin, forms.ModelForm):
+    """What a user receives: the digest e-mail, and the kinds of deadline (e-mail and calendar)."""
+
+    ending_months = threshold_field(
+        "Prévenir combien de mois avant la fin ?",
+        ENDING_MONTHS_RANGE,
+        ENDING_MONTHS_MESSAGE,
+        "Entre 1 et 24 mois.",
+    )
+    notice_weeks = threshold_field(
+        "Prévenir combien de semaines avant la date limite ?",
+        NOTICE_WEEKS_RANGE,
+        NOTICE_WEEKS_MESSAGE,
+        "Entre 1 et 52 semaines.",
+    )
+
+    class Meta:
+        model = ReminderPreferences
+        fields = [
+            "is_subscribed",
+            "remind_ending",
+            "ending_months",
+            "remind_notice",
+            "notice_weeks",
+            "remind_review",
+            "remind_declination",
+        ]
+        labels = {
+            "is_subscribed": "Recevoir les rappels par courriel",
+            "remind_ending": "Conventions arrivant à leur date de fin",
+            "remind_notice": "Dates limites d'envoi d'un préavis de résiliation",
+            "remind_review": "Bilans de suivi à tenir",
+            "remind_declination": "Déclinaisons locales ou régionales attendues",
+        }
+        help_texts = {
+            "is_subscribed": (
+                "Un seul courriel récapitulatif, seulement les jours où il y a du nouveau ; "
+                "un même rappel n'est jamais envoyé deux fois."
+            ),
+            "remind_review": "Quand la périodicité prévue est dépassée ou la date prévue passée.",
+            "remind_declination": "Quand l'échéance est passée sans déclinaison signée.",
+        }

@@ -1,0 +1,239 @@
+"""A national convention's local and regional declinations, as its page shows them.
+
+The table of declinations (partner, region, progress against the deadline) and the counts by
+region, in a fixed number of queries whatever the number of declinations. The rules (who
+declines, which region, when a declination is overdue) live in ConventionQuerySet:
+with_declining_partner() and with_declination_progress().
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partners.enums import PartnerKind
+from partners.models import Partner, Territory
+from partners.regions import region_id
+
+from .enums import DeclinationProgress, Scope, Status
+from .filters import NO_REGION
+from .models import Convention
+from .services import check_declinable
+
+ROW_FIELDS = ("pk", "title", "reference", "scope", "signed_on", "parent_id")
+
+
+def declinations_url(convention: Convention, **params: str) -> str:
+    """The conventions list restricted to the declinations of `convention`, and `params`."""
+    query = urlencode({"declinaison_de": convention.pk, **params})
+    return f"{reverse('conventions:convention_list')}?{query}"
+
+
+# A declination against the deadline, as its row says it (a CSS class suffix and a label).
+TIMINGS = {
+    "overdue": "En retard",
+    "late": "Signée en retard",
+    "on-time": "Dans les délais",
+}
+
+
+@dataclass
+class DeclinationRow:
+    convention: Convention
+    partner: Partner | None
+    region: Territory | None
+    progress: DeclinationProgress
+    # A key of TIMINGS, or "" (no deadline; or a draft past the deadline of a national
+    # convention no longer in force: not overdue, not on time either).
+    timing: str = ""
+
+    @property
+    def timing_label(self) -> str:
+        return TIMINGS.get(self.timing, "")
+
+
+def _timing(declination: Convention, progress: DeclinationProgress, day: datetime.date) -> str:
+    deadline = declination.parent.declination_deadline
+    if progress == DeclinationProgress.OVERDUE:
+        return "overdue"
+    if deadline is None:
+        return ""
+    if progress == DeclinationProgress.SIGNED:
+        return "late" if declination.declination_signed_late else "on-time"
+    return "" if declination.parent.declination_deadline_passed_on(day) else "on-time"
+
+
+@dataclass
+class RegionCounts:
+    """The declinations declined by the partners of one region (None: region unknown)."""
+
+    region: Territory | None
+    signed: int = 0
+    preparing: int = 0
+    overdue: int = 0
+    # Coverage: Missions Locales of the region with a declination (signed or not), out of the
+    # Missions Locales of the region recorded as partners.
+    missions_locales_declined: int = 0
+    missions_locales_known: int = 0
+    urls: dict[str, str] = field(default_factory=dict)
+    heading: str = ""  # in place of the region's name (the totals)
+
+    @property
+    def name(self) -> str:
+        if self.heading:
+            return self.heading
+        return self.region.name if self.region else "Région non renseignée"
+
+    @property
+    def total(self) -> int:
+        return self.signed + self.preparing + self.overdue
+
+    def add(self, other: "RegionCounts") -> None:
+        self.signed += other.signed
+        self.preparing += other.preparing
+        self.overdue += other.overdue
+        self.missions_locales_declined += other.missions_locales_declined
+        self.missions_locales_known += other.missions_locales_known
+
+
+@dataclass
+class DeclinationOverview:
+    convention: Convention
+    # Past the deadline, a draft declination is overdue; only while the national convention
+    # is in force (declination_overdue_condition).
+    deadline_passed: bool
+    in_force: bool
+    # Signed and national: an editor may add a declination (services.check_declinable).
+    declinable: bool
+    rows: list[DeclinationRow]
+    regions: list[RegionCounts]
+    totals: RegionCounts
+    list_url: str
+
+
+def _counts_urls(convention: Convention, region: Territory | None) -> dict[str, str]:
+    area = region.slug if region else NO_REGION
+    urls = {"total": declinations_url(convention, region_declinaison=area)}
+    for progress in DeclinationProgress:
+        urls[progress.value] = declinations_url(
+            convention, region_declinaison=area, avancement=progress.value
+        )
+    return urls
+
+
+def _declinable(convention: Convention) -> bool:
+    try:
+        check_declinable(convention=convention)
+    except ValidationError:
+        return False
+    return True
+
+
+def declination_overview(
+    convention: Convention, *, on: datetime.date | None = None
+) -> DeclinationOverview | None:
+    """What the page of the national `convention` shows about its declinations, or None.
+
+    None for a convention that is not national, or a national one that has neither a deadline
+    nor a declination (nothing to follow). Reads `convention.declinations` (prefetched by
+    for_detail()) to decide, then five queries: the rows, the counts by region, the Missions
+    Locales known by region, the partners and the regions named.
+    """
+    if convention.scope != Scope.NATIONAL:
+        return None
+    if convention.declination_deadline is None and not convention.declinations.all():
+        return None
+    day = on or timezone.localdate()
+    declinations = (
+        Convention.objects.filter(parent=convention)
+        .with_declination_progress(on=day)
+        .with_declining_partner()
+    )
+    loaded = list(declinations.with_status(on=day).only(*ROW_FIELDS).order_by("title", "pk"))
+    counted = list(
+        declinations.order_by()
+        .values("db_declination_region_id")
+        .annotate(
+            signed=Count("pk", filter=Q(db_declination_progress=DeclinationProgress.SIGNED)),
+            preparing=Count("pk", filter=Q(db_declination_progress=DeclinationProgress.PREPARING)),
+            overdue=Count("pk", filter=Q(db_declination_progress=DeclinationProgress.OVERDUE)),
+            missions_locales=Count(
+                "db_declining_partner_id",
+                distinct=True,
+                filter=Q(db_declining_partner_kind=PartnerKind.MISSION_LOCALE),
+            ),
+        )
+    )
+    known = dict(
+        Partner.objects.filter(kind=PartnerKind.MISSION_LOCALE)
+        .annotate(region=region_id("territory"))
+        .order_by()
+        .values("region")
+        .annotate(count=Count("pk"))
+        .values_list("region", "count")
+    )
+    partners = Partner.objects.in_bulk({d.db_declining_partner_id for d in loaded} - {None})
+    region_ids = {d.db_declination_region_id for d in loaded} | set(known)
+    regions = Territory.objects.in_bulk(region_ids - {None})
+
+    rows = []
+    for declination in loaded:
+        declination.parent = convention  # read by declination_signed_late, without a query
+        progress = DeclinationProgress(declination.db_declination_progress)
+        rows.append(
+            DeclinationRow(
+                convention=declination,
+                partner=partners.get(declination.db_declining_partner_id),
+                region=regions.get(declination.db_declination_region_id),
+                progress=progress,
+                timing=_timing(declination, progress, day),
+            )
+        )
+    # By region (unknown last), then partner (unknown last); `loaded` is by title.
+    rows.sort(
+        key=lambda row: (
+            row.region is None,
+            row.region.name if row.region else "",
+            row.partner is None,
+            row.partner.name if row.partner else "",
+        )
+    )
+
+    by_region = {}
+    for count in counted:
+        region_pk = count["db_declination_region_id"]
+        by_region[region_pk] = RegionCounts(
+            region=regions.get(region_pk),
+            signed=count["signed"],
+            preparing=count["preparing"],
+            overdue=count["overdue"],
+            missions_locales_declined=count["missions_locales"],
+        )
+    for region_pk, count in known.items():
+        by_region.setdefault(region_pk, RegionCounts(region=regions.get(region_pk)))
+        by_region[region_pk].missions_locales_known = count
+    totals = RegionCounts(region=None, heading="Toutes les régions")
+    for counts in by_region.values():
+        counts.urls = _counts_urls(convention, counts.region)
+        totals.add(counts)
+    totals.urls = {"total": declinations_url(convention)} | {
+        progress.value: declinations_url(convention, avancement=progress.value)
+        for progress in DeclinationProgress
+    }
+    ordered = sorted(
+        by_region.values(), key=lambda c: (c.region is None, c.region.name if c.region else "")
+    )
+    return DeclinationOverview(
+        convention=convention,
+        deadline_passed=convention.declination_deadline_passed_on(day),
+        in_force=convention.status_on(day) == Status.IN_FORCE,
+        declinable=_declinable(convention),
+        rows=rows,
+        regions=ordered,
+        totals=totals,
+        list_url=declinations_url(convention),
+    )

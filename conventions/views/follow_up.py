@@ -1,0 +1,349 @@
+"""Follow-up from the convention page, for editors: the progress of each action (updated in
+place), the review meetings, the values reached towards each target year by year."""
+
+import copy
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views import View
+
+from ..enums import ReviewKind
+from ..forms import DateInput, StaffFormMixin, kept_forms
+from ..models import Commitment, Convention, Review, Target, TargetResult
+from ..services import commitment_follow_up, review_delete, review_save, target_results_save
+
+# Sent by static/js/follow_up.js: answer with the action's fragment of the page, not a redirect.
+FRAGMENT_HEADER = "X-Follow-Up-Fragment"
+
+RESULT_NEGATIVE_MESSAGE = "Une valeur atteinte ne peut pas être négative."
+RESULT_YEAR_TAKEN_MESSAGE = "Une valeur est déjà saisie pour {year} : modifiez plutôt cette ligne."
+RESULT_SAVED_MEANWHILE_MESSAGE = (
+    "Une valeur vient d'être enregistrée pour l'une de ces années par une autre personne : "
+    "rechargez la page pour la voir, puis saisissez à nouveau vos modifications."
+)
+
+
+class EditorMixin(PermissionRequiredMixin):
+    permission_required = "conventions.change_convention"
+    raise_exception = True
+
+
+def anchored(convention: Convention, anchor: str) -> str:
+    return f"{convention.get_absolute_url()}#{anchor}"
+
+
+# Actions: status, due date and follow-up note, in place ---------------------------------------
+
+
+class CommitmentFollowUpForm(StaffFormMixin, forms.ModelForm):
+    """The follow-up of one action; prefixed with its id, as the page holds one per action."""
+
+    class Meta:
+        model = Commitment
+        fields = ["status", "due_on", "note"]
+        widgets = {"due_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note": "Où en est l'action, ce qui reste à faire, qui s'en charge…"}
+
+    def __init__(self, *args, instance: Commitment, **kwargs):
+        super().__init__(*args, instance=instance, prefix=f"suivi-{instance.pk}", **kwargs)
+
+
+def commitment_number(commitment: Commitment) -> tuple[int | str, int]:
+    """The (axis number, rank) the convention page numbers `commitment` with ("2.3")."""
+    siblings = Commitment.objects.filter(
+        convention_id=commitment.convention_id, axis_id=commitment.axis_id
+    ).order_by("position", "pk")
+    ranks = list(siblings.values_list("pk", flat=True))
+    return (commitment.axis.number if commitment.axis_id else ""), ranks.index(commitment.pk) + 1
+
+
+class CommitmentFollowUpView(EditorMixin, View):
+    """The follow-up form of one action. Posted from the convention page: without JavaScript,
+    back to the action on the page (or this page again with the errors); from
+    static/js/follow_up.js, the action's fragment of the page, with the form's errors if any."""
+
+    template_name = "conventions/commitment_follow_up.html"
+    fragment_template = "conventions/includes/commitment.html"
+
+    def get_commitment(self) -> Commitment:
+        return get_object_or_404(
+            Commitment.objects.select_related("convention", "axis", "bearer"),
+            pk=self.kwargs["commitment"],
+            convention_id=self.kwargs["pk"],
+        )
+
+    def get(self, request, pk, commitment):
+        commitment = self.get_commitment()
+        return self.render_page(commitment, CommitmentFollowUpForm(instance=commitment))
+
+    def post(self, request, pk, commitment):
+        commitment = self.get_commitment()
+        # The form works on a copy: the page shows the action as saved, not as mistyped.
+        form = CommitmentFollowUpForm(request.POST, instance=copy.copy(commitment))
+        as_fragment = request.headers.get(FRAGMENT_HEADER) == "1"
+        if not form.is_valid():
+            if as_fragment:
+                return self.render_fragment(commitment, form=form, status=422)
+            return self.render_page(commitment, form)
+        if form.has_changed():
+            commitment_follow_up(commitment=commitment, by=request.user, **form.cleaned_data)
+        prefix, counter = commitment_number(commitment)
+        message = f"Le suivi de l'action {prefix}{'.' if prefix else ''}{counter} est enregistré."
+        if as_fragment:
+            return self.render_fragment(commitment, saved_message=message)
+        messages.success(request, message)
+        return redirect(anchored(commitment.convention, f"engagement-{commitment.pk}"))
+
+    def render_page(self, commitment: Commitment, form: CommitmentFollowUpForm):
+        prefix, counter = commitment_number(commitment)
+        context = {
+            "convention": commitment.convention,
+            "commitment": commitment,
+            "number": f"{prefix}.{counter}" if prefix else str(counter),
+            "form": form,
+        }
+        return render(self.request, self.template_name, context)
+
+    def render_fragment(self, commitment, *, form=None, saved_message="", status=200):
+        prefix, counter = commitment_number(commitment)
+        context = {
+            "commitment": commitment,
+            "prefix": prefix,
+            "counter": counter,
+            "follow_up_form": form,
+            "saved_message": saved_message,
+        }
+        response = render(self.request, self.fragment_template, context, status=status)
+        patch_vary_headers(response, [FRAGMENT_HEADER])
+        return response
+
+
+# Reviews: add, change, delete ------------------------------------------------------------------
+
+
+class ReviewForm(StaffFormMixin, forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["kind", "held_on", "participants", "summary", "decisions", "next_review_on"]
+        labels = {"kind": "Type de bilan", "held_on": "Date du bilan"}
+        widgets = {
+            "held_on": DateInput,
+            "next_review_on": DateInput,
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "held_on": "Le jour où le bilan a eu lieu : un bilan s'enregistre une fois tenu.",
+            "participants": "Les personnes présentes, avec leur fonction et leur organisation.",
+            "next_review_on": "Facultatif : la date déjà fixée pour le bilan suivant.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.kind:
+            self.initial["kind"] = ReviewKind.STEERING_COMMITTEE
+
+
+class ReviewView(EditorMixin, View):
+    template_name = "conventions/review_form.html"
+
+    def get_convention(self) -> Convention:
+        return get_object_or_404(Convention.objects.with_status(), pk=self.kwargs["pk"])
+
+    def get_review(self, convention: Convention) -> Review:
+        return get_object_or_404(Review, pk=self.kwargs["review"], convention=convention)
+
+    def render(self, convention: Convention, **context):
+        context |= {"convention": convention}
+        return render(self.request, self.template_name, context)
+
+
+class ReviewFormView(ReviewView):
+    def get_instance(self, convention: Convention) -> Review:
+        raise NotImplementedError
+
+    def get(self, request, **kwargs):
+        convention = self.get_convention()
+        review = self.get_instance(convention)
+        return self.render(convention, form=ReviewForm(instance=review), review=review)
+
+    def post(self, request, **kwargs):
+        convention = self.get_convention()
+        review = self.get_instance(convention)
+        form = ReviewForm(request.POST, instance=review)
+        if form.is_valid():
+            review = review_save(review=form.save(commit=False), by=request.user)
+            messages.success(request, f"Le bilan « {review} » est enregistré.")
+            return redirect(anchored(convention, "bilans"))
+        return self.render(convention, form=form, review=review)
+
+
+class ReviewCreateView(ReviewFormView):
+    def get_instance(self, convention):
+        return Review(convention=convention)
+
+
+class ReviewUpdateView(ReviewFormView):
+    def get_instance(self, convention):
+        return self.get_review(convention)
+
+
+class ReviewDeleteView(ReviewView):
+    template_name = "conventions/review_delete.html"
+
+    def get(self, request, **kwargs):
+        convention = self.get_convention()
+        return self.render(convention, review=self.get_review(convention))
+
+    def post(self, request, **kwargs):
+        convention = self.get_convention()
+        review = self.get_review(convention)
+        name = str(review)
+        review_delete(review=review, by=request.user)
+        messages.success(request, f"Le bilan « {name} » a été supprimé.")
+        return redirect(anchored(convention, "bilans"))
+
+
+# Targets: the value reached, year by year -------------------------------------------------------
+
+
+def result_years(convention: Convention, today: datetime.date) -> range:
+    """The years a value reached may be entered for: from the year the convention takes effect
+    (or any year of the last century for a convention not dated yet) to the current year."""
+    start = convention.effective_on or convention.signed_on
+    return range(start.year if start else 1900, today.year + 1)
+
+
+class TargetResultForm(StaffFormMixin, forms.ModelForm):
+    class Meta:
+        model = TargetResult
+        fields = ["year", "value", "note"]
+
+    def __init__(self, *args, years: range, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        if unit:
+            self.fields["value"].label = f"Valeur atteinte ({unit})"
+        value = self.initial.get("value")
+        if value is not None and value == value.to_integral_value():
+            self.initial["value"] = int(value)  # "162000", not "162000.00"
+        self.fields["year"].widget.attrs.update(min=years.start, max=years.stop - 1)
+        self.fields["value"].widget.attrs.update(min=0)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        first, last = self.years.start, self.years.stop - 1
+        if year not in self.years:
+            if first > last:
+                raise ValidationError(
+                    f"La convention prend effet en {first} : aucune valeur ne peut encore être "
+                    "saisie.",
+                    code="year_out_of_range",
+                )
+            raise ValidationError(
+                f"Indiquez une année entre {first} et {last} : de la prise d'effet de la "
+                "convention à l'année en cours.",
+                code="year_out_of_range",
+            )
+        return year
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if value is not None and value < 0:
+            raise ValidationError(RESULT_NEGATIVE_MESSAGE, code="negative")
+        return value
+
+
+class TargetResultInlineFormSet(BaseInlineFormSet):
+    """A target's values reached, one row a year: each year once."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk:
+            form.fields["DELETE"].label = f"Supprimer l'année {form.instance.year}"
+
+    def validate_unique(self):
+        # Replaced by clean(), which says which year and shows it next to the row; removed rows
+        # do not count (the service deletes them first).
+        pass
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in kept_forms(self):
+            year = form.cleaned_data.get("year")
+            if year is None:
+                continue
+            if year in seen:
+                form.add_error("year", RESULT_YEAR_TAKEN_MESSAGE.format(year=year))
+            seen.add(year)
+
+
+TargetResultFormSet = inlineformset_factory(
+    Target,
+    TargetResult,
+    form=TargetResultForm,
+    formset=TargetResultInlineFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class TargetResultsView(EditorMixin, View):
+    template_name = "conventions/target_results.html"
+
+    def get_target(self) -> Target:
+        return get_object_or_404(
+            Target.objects.select_related("convention"),
+            pk=self.kwargs["target"],
+            convention_id=self.kwargs["pk"],
+        )
+
+    def formset(self, target: Target, data=None) -> TargetResultInlineFormSet:
+        years = result_years(target.convention, timezone.localdate())
+        return TargetResultFormSet(
+            data,
+            instance=target,
+            prefix="resultats",
+            queryset=TargetResult.objects.order_by("year"),
+            form_kwargs={"years": years, "unit": target.unit},
+        )
+
+    def get(self, request, **kwargs):
+        target = self.get_target()
+        return self.render(target, self.formset(target))
+
+    def post(self, request, **kwargs):
+        target = self.get_target()
+        formset = self.formset(target, request.POST)
+        if formset.is_valid():
+            try:
+                target_results_save(target=target, results=formset, by=request.user)
+            except IntegrityError:
+                formset._non_form_errors = formset.error_class(
+                    [RESULT_SAVED_MEANWHILE_MESSAGE], renderer=formset.renderer
+                )
+            else:
+                messages.success(
+                    request, f"Les valeurs atteintes de « {target.label} » sont enregistrées."
+                )
+                return redirect(anchored(target.convention, f"objectif-{target.pk}"))
+        return self.render(target, formset)
+
+    def render(self, target: Target, formset: TargetResultInlineFormSet):
+        context = {
+            "convention": target.convention,
+            "target": target,
+            "formset": formset,
+            "has_errors": formset.is_bound and not formset.is_valid(),
+        }
+        return render(self.request, self.template_name, context)
