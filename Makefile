@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 ASSETS := node_modules/.package-lock.json
 EMBEDDED_DB := sqlite:///$(CURDIR)/var/test-embedded.sqlite3
 
-.PHONY: run test install lint check-migrations db clean
+.PHONY: run serve-production test install lint check-migrations db clean
 
 run: install
 	mkdir -p var
@@ -14,6 +14,15 @@ run: install
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py create_demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production settings on this machine, behind nothing: SECRET_KEY, ALLOWED_HOSTS and
+# DATABASE_URL come from the environment or .env (docs/deployment.md); over plain HTTP, also
+# SECURE_SSL_REDIRECT=False.
+serve-production: export DJANGO_SETTINGS_MODULE = config.settings.production
+serve-production: install
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py config.wsgi
 
 test: install lint check-migrations db
 	scripts/system-packages.sh browser

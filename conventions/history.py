@@ -11,6 +11,7 @@ from partners.history import UNKNOWN_USER, FieldChange, HistoryEntry, Source, te
 from partners.models import Partner
 
 from .models import (
+    CONVENTION_ROWS,
     Amendment,
     AmendmentChange,
     Attachment,
@@ -30,7 +31,8 @@ __all__ = ["UNKNOWN_USER", "FieldChange", "HistoryEntry", "convention_history"]
 HISTORY_LIMIT = 30
 M2M_FIELDS = ("audiences", "themes", "territories")
 
-# How a row is named in the history: the fields that tell it apart from its siblings.
+# How each of CONVENTION_ROWS is named in the history: the fields that tell it apart from its
+# siblings.
 ROW_NAMES = {
     Party: "{partner}",
     Signatory: "{name}",
@@ -61,8 +63,8 @@ def convention_sources(convention: Convention) -> list[Source]:
         # The end date is derived (duration, period, amendments) but worth telling.
         Source(Convention, Q(id=convention.pk), derived_fields=("end_on",), m2m_fields=M2M_FIELDS),
         *(
-            Source(model, Q(convention_id=convention.pk), name=name)
-            for model, name in ROW_NAMES.items()
+            Source(model, Q(convention_id=convention.pk), name=ROW_NAMES[model])
+            for model in CONVENTION_ROWS
         ),
         Source(TargetResult, Q(target_id__in=targets), name="{target} · {year}"),
         Source(AmendmentChange, Q(amendment_id__in=amendments), name="{amendment} · {field}"),

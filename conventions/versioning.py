@@ -8,6 +8,9 @@ services.check_version).
 
 A write that saves the convention itself runs under `raises_version` (convention_save): the
 rows it saves then do not raise the version again, one edit making one version.
+
+The dashboard's cached figures (dashboard.py) follow the same writes: the convention's own save
+or delete, or a row's when it raises the version.
 """
 
 import functools
@@ -16,25 +19,12 @@ from contextvars import ContextVar
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
-from .models import (
-    Amendment,
-    AmendmentChange,
-    Attachment,
-    Axis,
-    Commitment,
-    Convention,
-    Party,
-    Review,
-    Signatory,
-    Statement,
-    Target,
-    TargetResult,
-)
+from . import dashboard
+from .models import CONVENTION_ROWS, AmendmentChange, Convention, TargetResult
 
-DIRECT_ROWS = (Party, Signatory, Axis, Commitment, Target, Amendment, Review, Attachment, Statement)
 # Row model -> (lookup on Convention, the row's attribute it takes).
 CONVENTION_OF = {
-    **dict.fromkeys(DIRECT_ROWS, ("pk", "convention_id")),
+    **dict.fromkeys(CONVENTION_ROWS, ("pk", "convention_id")),
     TargetResult: ("targets", "target_id"),
     AmendmentChange: ("amendments", "amendment_id"),
 }
@@ -74,6 +64,18 @@ def row_changed(sender, instance, raw=False, origin=None, **kwargs):
         return
     lookup, attname = CONVENTION_OF[sender]
     raise_version(**{lookup: getattr(instance, attname)})
+    dashboard.figures_changed()
+
+
+def convention_changed(sender, instance, **kwargs):
+    # Its version is raised by save() itself; loaded fixtures (raw) count too.
+    dashboard.figures_changed()
+
+
+post_save.connect(convention_changed, sender=Convention, dispatch_uid="dashboard_convention_saved")
+post_delete.connect(
+    convention_changed, sender=Convention, dispatch_uid="dashboard_convention_deleted"
+)
 
 
 for row in CONVENTION_OF:

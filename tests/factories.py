@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from accounts.roles import sync_roles
 from conventions.enums import ConventionKind, Scope
 from conventions.models import Amendment, Axis, Commitment, Convention, Party, Signatory
 from partners.enums import PartnerKind
@@ -191,6 +192,11 @@ class RoleUserFactory(UserFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            from accounts.roles import sync_roles
-
             self.groups.add(sync_roles()[extracted])
+
+
+def role_user(username: str, role: str):
+    """A staff member named after `username`, holding one role of accounts/roles.py."""
+    user = UserFactory(username=username, first_name="Élise", last_name=username.title())
+    user.groups.add(sync_roles()[role])
+    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache

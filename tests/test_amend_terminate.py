@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.roles import ADMINISTRATOR, EDITOR, READER
+from accounts.roles import ADMINISTRATOR, EDITOR
 from conventions.enums import Status, TerminationMethod
 from conventions.models import Amendment, Convention
 from conventions.services import (
@@ -14,8 +14,8 @@ from conventions.services import (
     convention_terminate,
     termination_effective_on,
 )
-from tests.factories import ConventionFactory, PartnerFactory
-from tests.test_convention_form import page, role_user
+from tests.factories import ConventionFactory, PartnerFactory, role_user
+from tests.test_convention_form import page
 from tests.test_models import assert_status
 
 pytestmark = pytest.mark.django_db
@@ -40,30 +40,6 @@ def detail_url(convention) -> str:
 
 def messages_of(error) -> list[str]:
     return error.value.messages
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("etienne.edition", EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def amf(db):
-    return PartnerFactory(name="Association des maires de France", acronym="AMF")
-
-
-@pytest.fixture
-def convention(amf):
-    """Signed 1 January 2024 for three years (ends 31 December 2026), two months' notice."""
-    return ConventionFactory(
-        title="Convention UNML et AMF", parties=[PartnerFactory(name="UNML"), amf]
-    )
 
 
 # Amend ------------------------------------------------------------------------------------------
@@ -303,12 +279,11 @@ def test_a_partner_outside_the_convention_cannot_be_posted(editor_client, conven
 
 
 @pytest.mark.parametrize("url", [amend_url, terminate_url])
-def test_reader_cannot_amend_nor_terminate(client, convention, amf, url):
-    client.force_login(role_user("lea.lecture", READER))
-    assert client.get(url(convention)).status_code == 403
+def test_reader_cannot_amend_nor_terminate(reader_client, convention, amf, url):
+    assert reader_client.get(url(convention)).status_code == 403
     data = {"signed_on": "2025-01-01", "summary": "X", "by_party": amf.pk}
     data |= {"notice_sent_on": "2025-01-01", "method": "other", "confirm": "1"}
-    assert client.post(url(convention), data).status_code == 403
+    assert reader_client.post(url(convention), data).status_code == 403
     assert not Amendment.objects.exists()
     assert Convention.objects.get(pk=convention.pk).terminated_on is None
 
@@ -318,9 +293,8 @@ def buttons(client, convention) -> set[str]:
     return {b for b in (AMEND_BUTTON, TERMINATE_BUTTON) if b in content}
 
 
-def test_reader_sees_neither_button(client, convention):
-    client.force_login(role_user("lea.lecture", READER))
-    assert buttons(client, convention) == set()
+def test_reader_sees_neither_button(reader_client, convention):
+    assert buttons(reader_client, convention) == set()
 
 
 @pytest.mark.parametrize("role", [EDITOR, ADMINISTRATOR])

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.roles import EDITOR, READER
+from accounts.roles import READER
 from conventions.enums import AmendedField
 from conventions.models import Amendment, AmendmentChange, Convention
 from conventions.services import convention_amend
-from tests.factories import ConventionFactory, PartnerFactory
-from tests.test_convention_form import page, role_user
+from tests.factories import ConventionFactory, PartnerFactory, role_user
+from tests.test_convention_form import page
 from tests.test_pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -20,17 +20,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 OBJECTIVES = "Rapprocher les Missions Locales des maires.\nInformer les élus."
 NEW_OBJECTIVES = "Rapprocher les Missions Locales des communes.\nFormer les élus."
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("etienne.edition", EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ from tests.test_admin import add_rows, admin_url, errors_of
 from tests.test_admin import form_data as admin_form_data
 from tests.test_convention_form import add_action, add_row, form_data, page, update_url
 from tests.test_edit_conflict import CONFLICT_MESSAGE
-from tests.test_partner_pages import management, partner_data
+from tests.test_partner_pages import renaming_data
 
 pytestmark = pytest.mark.django_db
 
@@ -83,22 +83,6 @@ def alice(db):
 def bruno(db):
     """An editor, who works on the convention's edit page."""
     return person("bruno", "Bruno", "Petit", role=EDITOR)
-
-
-@pytest.fixture
-def unml(db):
-    return PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
-
-
-@pytest.fixture
-def amf(db):
-    return PartnerFactory(name="Association des maires de France", acronym="AMF")
-
-
-@pytest.fixture
-def convention(unml, amf):
-    """Signed on 1 January 2024 for three years: it ends on 31 December 2026."""
-    return ConventionFactory(title="Convention UNML et AMF", parties=[unml, amf])
 
 
 def version_of(convention: Convention) -> int:
@@ -442,26 +426,7 @@ def test_partner_changes_are_recorded_and_shown_on_its_page(bruno):
     kept = ContactFactory(partner=partner, name="Reste")
     removed = ContactFactory(partner=partner, name="Part")
     figure = KeyFigureFactory(partner=partner, label="adhérents", value=34000)
-    data = partner_data(
-        name="Nouveau nom",
-        acronym="AN",
-        website="",
-        founded_year="",
-        **management("key_figures", total=1, initial=1),
-        **{
-            "key_figures-0-id": str(figure.pk),
-            "key_figures-0-label": "antennes",
-            "key_figures-0-value": "12",
-        },
-        **management("contacts", total=2, initial=2),
-        **{
-            "contacts-0-id": str(kept.pk),
-            "contacts-0-name": "Reste",
-            "contacts-1-id": str(removed.pk),
-            "contacts-1-name": "Part",
-            "contacts-1-DELETE": "on",
-        },
-    )
+    data = renaming_data(figure=figure, kept=kept, removed=removed)
     client = signed_in(bruno)
 
     response = client.post(reverse("partners:partner_update", args=[partner.slug]), data)

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EDITOR, READER
 from conventions.compare import RowStatus, compare, snapshot, snapshot_as_of
 from conventions.enums import CommitmentStatus, PartyRole
 from conventions.models import Commitment, Convention
@@ -25,7 +24,7 @@ from tests.factories import (
     SignatoryFactory,
     TargetFactory,
 )
-from tests.test_convention_form import page, role_user
+from tests.test_convention_form import page
 
 pytestmark = pytest.mark.django_db
 
@@ -49,21 +48,6 @@ def rows(comparison, section: str) -> dict[str, tuple[RowStatus, dict]]:
 def statuses(comparison, section: str) -> list[tuple[str, RowStatus]]:
     found = next(s for s in comparison.sections if s.title == section)
     return [(row.label, row.status) for row in found.rows]
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("etienne.edition", EDITOR)
-
-
-@pytest.fixture
-def unml(db):
-    return PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
-
-
-@pytest.fixture
-def amf(db):
-    return PartnerFactory(name="Association des maires de France", acronym="AMF")
 
 
 @pytest.fixture
@@ -299,12 +283,6 @@ def amendment_url(amendment) -> str:
     return reverse(
         "conventions:amendment_compare", args=[amendment.convention_id, amendment.number]
     )
-
-
-@pytest.fixture
-def reader_client(client):
-    client.force_login(role_user("lea.lecture", READER))
-    return client
 
 
 def test_reader_compares_a_renewal_with_the_convention_it_renews(reader_client, convention, editor):

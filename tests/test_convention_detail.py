@@ -16,14 +16,14 @@ from tests.factories import (
     AxisFactory,
     CommitmentFactory,
     ConventionFactory,
-    PartnerFactory,
     ReviewFactory,
     SignatoryFactory,
     StatementFactory,
     TargetFactory,
     ThemeFactory,
+    role_user,
 )
-from tests.test_convention_form import form_data, page, role_user
+from tests.test_convention_form import form_data, page
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,8 @@ def signed_in(client):
 
 
 @pytest.fixture
-def amf_convention(db):
+def amf_convention(unml, amf):
     """The AMF convention of 29 May 2024, with every kind of row a convention can have."""
-    unml = PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
-    amf = PartnerFactory(name="Association des maires de France", acronym="AMF")
     predecessor = ConventionFactory(
         title="Convention AMF 2020", signed_on=datetime.date(2020, 1, 1), parties=[unml, amf]
     )

@@ -3,13 +3,12 @@ from decimal import Decimal
 
 import pytest
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts.roles import EDITOR, READER, sync_roles
+from accounts.roles import READER
 from conventions.enums import CommitmentStatus, ConventionKind, PartyRole
 from conventions.forms import (
     AXIS_TITLE_FOR_ACTIONS_MESSAGE,
@@ -24,7 +23,7 @@ from tests.factories import (
     PartnerFactory,
     SignatoryFactory,
     TargetFactory,
-    UserFactory,
+    role_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,26 +32,9 @@ INVALID = "INVALID_TEMPLATE_VARIABLE"
 CREATE_URL = reverse("conventions:convention_create")
 
 
-def role_user(username: str, role: str):
-    user = UserFactory(username=username, first_name="Élise", last_name=username.title())
-    user.groups.add(sync_roles()[role])
-    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("editrice", EDITOR)
-
-
 @pytest.fixture
 def reader(db):
     return role_user("lecteur", READER)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def update_url(convention: Convention) -> str:

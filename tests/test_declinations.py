@@ -21,8 +21,14 @@ from conventions.pdf import summary_html
 from conventions.services import convention_decline
 from partners.enums import PartnerKind, TerritoryKind
 from partners.models import Territory
-from tests.factories import ConventionFactory, PartnerFactory, PartyFactory, RoleUserFactory
-from tests.test_convention_form import page, role_user
+from tests.factories import (
+    ConventionFactory,
+    PartnerFactory,
+    PartyFactory,
+    RoleUserFactory,
+    role_user,
+)
+from tests.test_convention_form import page
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +51,6 @@ def sign(convention: Convention, on: datetime.date) -> Convention:
     convention.signed_on = on
     convention.save()
     return convention
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("etienne.edition", EDITOR)
 
 
 @pytest.fixture
@@ -413,9 +414,8 @@ def section(content: str) -> str:
 
 
 @pytest.mark.embedded
-def test_reader_sees_the_declinations_their_counts_and_which_are_late(client, followed):
-    client.force_login(role_user("lea.lecture", READER))
-    content = page(client.get(detail_url(followed)))
+def test_reader_sees_the_declinations_their_counts_and_which_are_late(reader_client, followed):
+    content = page(reader_client.get(detail_url(followed)))
     part = section(content)
     deadline = ago(days=10)
     for fact in [
@@ -450,10 +450,9 @@ def test_editor_may_add_a_declination_from_the_section(client, followed):
     assert f'href="{decline}"><i class="bi bi-diagram-3" aria-hidden="true"></i> Ajouter' in part
 
 
-def test_a_declination_page_links_to_its_national_convention(client, followed):
-    client.force_login(role_user("lea.lecture", READER))
+def test_a_declination_page_links_to_its_national_convention(reader_client, followed):
     declination = followed.declinations.get(signed_on__isnull=False)
-    content = page(client.get(detail_url(declination)))
+    content = page(reader_client.get(detail_url(declination)))
     assert 'id="declinaisons"' not in content
     assert f'<a href="{detail_url(followed)}">Accord-cadre national</a>' in content
 

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EDITOR, READER
 from conventions.enums import CommitmentStatus
 from conventions.models import Commitment, TargetResult
 from conventions.services import commitment_follow_up
@@ -20,30 +19,13 @@ from tests.factories import (
     TargetFactory,
 )
 from tests.test_convention_detail import detail_page_queries
-from tests.test_convention_form import page, role_user
+from tests.test_convention_form import page
 
 pytestmark = pytest.mark.django_db
 
 FRAGMENT = {"headers": {FRAGMENT_HEADER: "1"}}
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("claire.editrice", EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def reader_client(client):
-    client.force_login(role_user("lea.lectrice", READER))
-    return client
 
 
 @pytest.fixture

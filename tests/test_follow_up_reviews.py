@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from accounts.roles import EDITOR, READER
 from conventions.enums import ReviewKind
 from conventions.models import Convention, Review
 from conventions.models.review_schedule import first_day_period_elapsed
 from tests.factories import ConventionFactory, ReviewFactory
-from tests.test_convention_form import page, role_user
+from tests.test_convention_form import page
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +28,6 @@ def ago(**delta) -> datetime.date:
 def french(day: datetime.date) -> str:
     with translation.override("fr"):
         return date_format(day, "j F Y")
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("claire.editrice", EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def reader_client(client):
-    client.force_login(role_user("lea.lectrice", READER))
-    return client
 
 
 @pytest.fixture

@@ -10,33 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EDITOR, READER
 from conventions.models import TargetResult
 from conventions.views import follow_up
 from tests.factories import ConventionFactory, TargetFactory
-from tests.test_convention_form import page, role_user
+from tests.test_convention_form import page
 from tests.test_pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 THIS_YEAR = timezone.localdate().year
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("claire.editrice", EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def reader_client(client):
-    client.force_login(role_user("lea.lectrice", READER))
-    return client
 
 
 @pytest.fixture

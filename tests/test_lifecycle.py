@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts.roles import ADMINISTRATOR, EDITOR, READER
+from accounts.roles import ADMINISTRATOR, EDITOR
 from conventions.enums import CommitmentStatus, ConventionKind, PartyRole, Scope, Status
 from conventions.models import Axis, Commitment, Convention, Party, Target, TargetResult
 from conventions.services import convention_decline, convention_renew
@@ -28,8 +28,9 @@ from tests.factories import (
     StatementFactory,
     TargetFactory,
     ThemeFactory,
+    role_user,
 )
-from tests.test_convention_form import page, role_user
+from tests.test_convention_form import page
 
 pytestmark = pytest.mark.django_db
 
@@ -63,17 +64,6 @@ def update_url(convention) -> str:
 
 def messages_of(error: ValidationError) -> list[str]:
     return error.value.messages
-
-
-@pytest.fixture
-def editor(db):
-    return role_user("etienne.edition", EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
@@ -455,10 +445,9 @@ def test_anonymous_is_sent_to_sign_in(client, national, url):
 
 
 @pytest.mark.parametrize("url", [renew_url, decline_url])
-def test_reader_cannot_renew_nor_decline(client, national, mission_locale, url):
-    client.force_login(role_user("lea.lecture", READER))
-    assert client.get(url(national)).status_code == 403
-    assert client.post(url(national), {"partner": mission_locale.pk}).status_code == 403
+def test_reader_cannot_renew_nor_decline(reader_client, national, mission_locale, url):
+    assert reader_client.get(url(national)).status_code == 403
+    assert reader_client.post(url(national), {"partner": mission_locale.pk}).status_code == 403
     assert Convention.objects.filter(signed_on__isnull=True).count() == 0
 
 
@@ -593,9 +582,8 @@ def buttons(client, convention) -> set[str]:
     return {b for b in (RENEW_BUTTON, DECLINE_BUTTON) if b in content}
 
 
-def test_reader_sees_no_lifecycle_button(client, national):
-    client.force_login(role_user("lea.lecture", READER))
-    assert buttons(client, national) == set()
+def test_reader_sees_no_lifecycle_button(reader_client, national):
+    assert buttons(reader_client, national) == set()
 
 
 @pytest.mark.parametrize("role", [EDITOR, ADMINISTRATOR])

@@ -108,6 +108,31 @@ def partner_data(**overrides):
     return data
 
 
+def renaming_data(*, figure, kept, removed) -> dict:
+    """The edit page of partner "AN" posted to rename it "Nouveau nom", relabel its key figure
+    `figure` "antennes" (12), keep its contact "Reste" (`kept`) and delete "Part" (`removed`)."""
+    return partner_data(
+        name="Nouveau nom",
+        acronym="AN",
+        website="",
+        founded_year="",
+        **management("key_figures", total=1, initial=1),
+        **{
+            "key_figures-0-id": str(figure.pk),
+            "key_figures-0-label": "antennes",
+            "key_figures-0-value": "12",
+        },
+        **management("contacts", total=2, initial=2),
+        **{
+            "contacts-0-id": str(kept.pk),
+            "contacts-0-name": "Reste",
+            "contacts-1-id": str(removed.pk),
+            "contacts-1-name": "Part",
+            "contacts-1-DELETE": "on",
+        },
+    )
+
+
 # Access -----------------------------------------------------------------------------------------
 
 
@@ -410,26 +435,7 @@ def test_editor_updates_a_partner_and_removes_a_contact(editor_client):
     kept = ContactFactory(partner=partner, name="Reste")
     removed = ContactFactory(partner=partner, name="Part")
     figure = KeyFigureFactory(partner=partner, value=10)
-    data = partner_data(
-        name="Nouveau nom",
-        acronym="AN",
-        website="",
-        founded_year="",
-        **management("key_figures", total=1, initial=1),
-        **{
-            "key_figures-0-id": str(figure.pk),
-            "key_figures-0-label": "antennes",
-            "key_figures-0-value": "12",
-        },
-        **management("contacts", total=2, initial=2),
-        **{
-            "contacts-0-id": str(kept.pk),
-            "contacts-0-name": "Reste",
-            "contacts-1-id": str(removed.pk),
-            "contacts-1-name": "Part",
-            "contacts-1-DELETE": "on",
-        },
-    )
+    data = renaming_data(figure=figure, kept=kept, removed=removed)
 
     response = editor_client.post(update_url(partner), data)
 

@@ -26,8 +26,8 @@ from tests.factories import (
     PartnerFactory,
     SignatoryFactory,
     UserFactory,
+    role_user,
 )
-from tests.test_convention_form import role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +53,6 @@ def pdf_text(response) -> str:
 
 def summary_url(convention) -> str:
     return reverse("conventions:convention_pdf", args=[convention.pk])
-
-
-@pytest.fixture
-def reader_client(client):
-    client.force_login(role_user("lea-lecture", READER))
-    return client
 
 
 @pytest.fixture

@@ -20,11 +20,6 @@ on_postgresql = pytest.mark.skipif(
 
 
 @pytest.fixture
-def unml():
-    return PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
-
-
-@pytest.fixture
 def amf_convention(unml):
     amf = PartnerFactory(
         name="Association des maires de France et des présidents d'intercommunalité",

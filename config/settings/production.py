@@ -1,14 +1,26 @@
 """Production: PostgreSQL, secrets from the environment, hashed static files."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES, env
+from .base import BASE_DIR, DATABASES, REDIS_URL, STORAGES, env
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False
 DEMO_ACCOUNTS_ALLOWED = False
 
+# Persistent connections rather than psycopg's pool: a gunicorn sync worker serves one request at
+# a time, so one connection per worker is all a pool would hold (docs/deployment.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+if not REDIS_URL:
+    # One server: gunicorn's workers are separate processes, and a write in one of them must
+    # reach the dashboard figures the others cached. A directory they all share does that.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")),
+        }
+    }
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from .. import exports
+from .. import dashboard, exports
 from ..enums import Status
 from ..filters import ConventionFilterSet
 from ..models import Convention
@@ -38,42 +38,56 @@ def list_url(**params) -> str:
 class DashboardView(CanViewConventions, TemplateView):
     template_name = "conventions/dashboard.html"
 
+    @staticmethod
+    def figures(day):
+        """The costly numbers, which dashboard.cached_figures() keeps for the day."""
+        conventions = Convention.objects.all()
+        return {
+            "in_force": conventions.in_force(on=day).count(),
+            "ending": conventions.ending_within(ENDING_WITHIN_MONTHS, on=day).count(),
+            "notice": conventions.notice_deadline_within(NOTICE_WITHIN_MONTHS, on=day).count(),
+            "reviews_due": conventions.reviews_due(on=day).count(),
+            "declinations_overdue": conventions.declinations_overdue(on=day).count(),
+            "per_year": list(conventions.signatures_per_year()),
+        }
+
     def get_context_data(self, **kwargs):
         conventions = Convention.objects.all()
+        figures = dashboard.cached_figures(self.figures)
         metrics = [
             (
                 "En vigueur",
-                conventions.in_force().count(),
+                figures["in_force"],
                 list_url(statut=Status.IN_FORCE.value),
                 "Conventions signées dont la période est en cours.",
             ),
             (
                 f"Se terminent dans les {ENDING_WITHIN_MONTHS} mois",
-                conventions.ending_within(ENDING_WITHIN_MONTHS).count(),
+                figures["ending"],
                 list_url(fin_dans=ENDING_WITHIN_MONTHS, tri="fin"),
                 "Conventions en vigueur dont la date de fin approche.",
             ),
             (
                 f"Préavis à donner dans les {NOTICE_WITHIN_MONTHS} mois",
-                conventions.notice_deadline_within(NOTICE_WITHIN_MONTHS).count(),
+                figures["notice"],
                 list_url(preavis_dans=NOTICE_WITHIN_MONTHS, tri="fin"),
                 "Dernier jour pour résilier avant l'échéance.",
             ),
             (
                 "Bilans de suivi en retard",
-                conventions.reviews_due().count(),
+                figures["reviews_due"],
                 list_url(bilan_du=1),
                 "Aucun bilan tenu dans la périodicité prévue, ou prochain bilan dépassé.",
             ),
             (
                 "Déclinaisons locales en retard",
-                conventions.declinations_overdue().count(),
+                figures["declinations_overdue"],
                 list_url(declinaison_en_retard=1),
                 "Conventions nationales dont l'échéance est passée sans déclinaison, "
                 "ou avec une déclinaison encore en projet.",
             ),
         ]
-        per_year = list(conventions.signatures_per_year())
+        per_year = [dict(row) for row in figures["per_year"]]
         most = max((row["count"] for row in per_year), default=0)
         for row in per_year:
             # Bar widths in steps of 5 %: CSS classes, no inline style (CSP).

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conventions.models import Convention
-from tests.factories import AxisFactory, CommitmentFactory, ConventionFactory, PartnerFactory
+from tests.factories import AxisFactory, CommitmentFactory, ConventionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,10 +16,8 @@ NEW_OBJECTIVES = "Rapprocher les Missions Locales des communes et de leurs élus
 
 
 @pytest.fixture
-def ended_convention(transactional_db):
+def ended_convention(transactional_db, unml, amf):
     """Signed 1 January 2023 for three years: ended on 31 December 2025."""
-    unml = PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
-    amf = PartnerFactory(name="Association des maires de France", acronym="AMF")
     convention = ConventionFactory(
         title="Convention UNML et AMF",
         parties=[unml, amf],

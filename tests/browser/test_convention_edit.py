@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def amf_convention(transactional_db):
-    unml = PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
-    amf = PartnerFactory(name="Association des maires de France", acronym="AMF")
+def amf_convention(transactional_db, unml, amf):
     convention = ConventionFactory(title="Convention UNML et AMF", parties=[unml, amf])
     axis = AxisFactory(convention=convention, number=1, title="Informer les élus")
     CommitmentFactory(axis=axis, text="Diffuser un guide aux maires", bearer=amf)

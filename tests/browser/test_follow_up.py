@@ -14,7 +14,6 @@ from tests.factories import (
     AxisFactory,
     CommitmentFactory,
     ConventionFactory,
-    PartnerFactory,
     ReviewFactory,
     TargetFactory,
 )
@@ -25,9 +24,7 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def amf_convention(transactional_db):
-    unml = PartnerFactory(name="Union nationale des Missions Locales", acronym="UNML")
-    amf = PartnerFactory(name="Association des maires de France", acronym="AMF")
+def amf_convention(transactional_db, unml, amf):
     convention = ConventionFactory(
         title="Convention UNML et AMF",
         parties=[unml, amf],

@@ -1,0 +1,180 @@
+"""The dashboard keeps its costly figures for the day, and counts again after any write to a
+convention or one of its rows (conventions/dashboard.py, conventions/versioning.py)."""
+
+import datetime
+import socket
+import uuid
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.roles import READER
+from conventions import dashboard, services
+from tests.factories import ConventionFactory, ReviewFactory, RoleUserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/"
+TODAY = timezone.localdate()
+
+
+def ago(**delta) -> datetime.date:
+    return TODAY - relativedelta(**delta)
+
+
+@pytest.fixture
+def reader_client(client):
+    client.force_login(RoleUserFactory(role=READER))
+    return client
+
+
+def numbers(client) -> dict[str, int]:
+    response = client.get(URL)
+    assert response.status_code == 200
+    return {label: count for label, count, _, _ in response.context["metrics"]}
+
+
+def per_year(client) -> list[tuple[int, int]]:
+    rows = client.get(URL).context["signatures_per_year"]
+    return [(row["year"], row["count"]) for row in rows]
+
+
+def test_a_second_visit_does_not_count_again(reader_client):
+    ConventionFactory.create_batch(3, signed_on=ago(months=6))
+    with CaptureQueriesContext(connection) as first:
+        reader_client.get(URL)
+    with CaptureQueriesContext(connection) as second:
+        reader_client.get(URL)
+    counting = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counting) >= 6  # the five watch lists and the signatures per year
+    assert len(second) == len(first) - len(counting)
+    assert not [q for q in second.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_new_convention_is_counted_on_the_next_visit(reader_client):
+    ConventionFactory(signed_on=ago(months=6))
+    assert numbers(reader_client)["En vigueur"] == 1
+    ConventionFactory(signed_on=datetime.date(2011, 5, 2), duration_months=240)
+    assert numbers(reader_client)["En vigueur"] == 2
+    assert (2011, 1) in per_year(reader_client)
+
+
+def test_an_edited_convention_is_counted_on_the_next_visit(reader_client):
+    convention = ConventionFactory(signed_on=ago(months=6))
+    assert numbers(reader_client)["En vigueur"] == 1
+    convention.signed_on = None
+    convention.save()
+    assert numbers(reader_client)["En vigueur"] == 0
+    assert per_year(reader_client) == []
+
+
+def test_a_deleted_convention_is_no_longer_counted(reader_client):
+    convention = ConventionFactory(signed_on=ago(months=6))
+    assert numbers(reader_client)["En vigueur"] == 1
+    convention.delete()
+    assert numbers(reader_client)["En vigueur"] == 0
+
+
+def test_a_review_held_is_no_longer_due_on_the_next_visit(reader_client, editor):
+    convention = ConventionFactory(signed_on=ago(months=13), review_every_months=6)
+    assert numbers(reader_client)["Bilans de suivi en retard"] == 1
+    review = ReviewFactory.build(convention=convention, held_on=ago(days=2))
+    services.review_save(review=review, by=editor)
+    assert numbers(reader_client)["Bilans de suivi en retard"] == 0
+    services.review_delete(review=review, by=editor)
+    assert numbers(reader_client)["Bilans de suivi en retard"] == 1
+
+
+def test_a_signed_declination_is_no_longer_overdue(reader_client):
+    national = ConventionFactory(signed_on=ago(months=6), declination_deadline=ago(days=1))
+    assert numbers(reader_client)["Déclinaisons locales en retard"] == 1
+    ConventionFactory(parent=national, signed_on=ago(days=3))
+    assert numbers(reader_client)["Déclinaisons locales en retard"] == 0
+
+
+def test_the_figures_are_counted_again_the_next_day(reader_client, monkeypatch):
+    ConventionFactory(signed_on=TODAY - relativedelta(months=36) + datetime.timedelta(days=1))
+    assert numbers(reader_client)["En vigueur"] == 1
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert numbers(reader_client)["En vigueur"] == 0
+
+
+def test_figures_counted_before_a_write_commits_are_not_kept(
+    django_capture_on_commit_callbacks,
+):
+    def count(day):
+        return {"counted": True}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ConventionFactory()
+        # Another request, which cannot see the write yet, counts and caches the old figures.
+        dashboard.cached_figures(lambda day: {"counted": "before the commit"})
+    assert dashboard.cached_figures(count) == {"counted": True}
+
+
+def test_figures_are_counted_again_when_the_cache_lost_its_generation():
+    assert dashboard.cached_figures(lambda day: 1) == 1
+    cache.delete(dashboard.GENERATION_KEY)
+    assert dashboard.cached_figures(lambda day: 2) == 2
+
+
+# With Redis, shared by several app servers (REDIS_URL). -----------------------------------------
+
+
+def redis_is_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The settings of REDIS_URL, under a prefix of this test's own (the server is shared)."""
+    if not redis_is_running():
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield cache
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def flush(redis_cache) -> None:
+    client = redis_cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(f"{redis_cache.key_prefix}:*"))
+    assert keys
+    client.delete(*keys)
+
+
+def test_with_redis_the_dashboard_is_cached_and_counted_again_after_a_write(
+    redis_cache, reader_client
+):
+    ConventionFactory(signed_on=ago(months=6))
+    assert numbers(reader_client)["En vigueur"] == 1
+    with CaptureQueriesContext(connection) as second:
+        assert numbers(reader_client)["En vigueur"] == 1
+    assert not [q for q in second.captured_queries if "COUNT(" in q["sql"].upper()]
+    ConventionFactory(signed_on=ago(months=2))
+    assert numbers(reader_client)["En vigueur"] == 2
+
+
+def test_with_redis_a_flushed_cache_signs_nobody_out(redis_cache, reader_client):
+    assert reader_client.get(URL).status_code == 200
+    flush(redis_cache)
+    assert reader_client.get(URL).status_code == 200
