@@ -61,8 +61,22 @@ class LifecycleActionView(PermissionRequiredMixin, View):
     raise_exception = True
     template_name = ""
 
+    # The service function that says why the convention cannot take the action (ValidationError).
+    check = None
+
     def get_convention(self) -> Convention:
         return get_object_or_404(Convention.objects.with_status(), pk=self.kwargs["pk"])
+
+    def get_form(self, convention: Convention):
+        return None
+
+    def get(self, request, pk):
+        convention = self.get_convention()
+        try:
+            type(self).check(convention=convention)
+        except ValidationError as error:
+            return self.render(convention, error, form=None)
+        return self.render(convention, form=self.get_form(convention))
 
     def render(self, convention: Convention, errors: ValidationError | None = None, **context):
         context |= {"convention": convention, "errors": errors.messages if errors else []}
@@ -72,13 +86,7 @@ class LifecycleActionView(PermissionRequiredMixin, View):
 class ConventionRenewView(LifecycleActionView):
     template_name = "conventions/convention_renew.html"
 
-    def get(self, request, pk):
-        convention = self.get_convention()
-        try:
-            check_renewable(convention=convention)
-        except ValidationError as error:
-            return self.render(convention, error)
-        return self.render(convention)
+    check = check_renewable
 
     def post(self, request, pk):
         convention = self.get_convention()
@@ -109,13 +117,10 @@ class ConventionRenewView(LifecycleActionView):
 class ConventionDeclineView(LifecycleActionView):
     template_name = "conventions/convention_decline.html"
 
-    def get(self, request, pk):
-        convention = self.get_convention()
-        try:
-            check_declinable(convention=convention)
-        except ValidationError as error:
-            return self.render(convention, error, form=None)
-        return self.render(convention, form=DeclinationForm())
+    check = check_declinable
+
+    def get_form(self, convention):
+        return DeclinationForm()
 
     def post(self, request, pk):
         convention = self.get_convention()
@@ -194,13 +199,10 @@ class ConventionAmendView(LifecycleActionView):
     permission_required = "conventions.change_convention"
     template_name = "conventions/convention_amend.html"
 
-    def get(self, request, pk):
-        convention = self.get_convention()
-        try:
-            check_amendable(convention=convention)
-        except ValidationError as error:
-            return self.render(convention, error, form=None)
-        return self.render(convention, form=AmendmentForm(convention=convention))
+    check = check_amendable
+
+    def get_form(self, convention):
+        return AmendmentForm(convention=convention)
 
     def post(self, request, pk):
         convention = self.get_convention()
@@ -255,13 +257,10 @@ class ConventionTerminateView(LifecycleActionView):
     permission_required = "conventions.change_convention"
     template_name = "conventions/convention_terminate.html"
 
-    def get(self, request, pk):
-        convention = self.get_convention()
-        try:
-            check_terminable(convention=convention)
-        except ValidationError as error:
-            return self.render(convention, error, form=None)
-        return self.render(convention, form=TerminationForm(convention=convention))
+    check = check_terminable
+
+    def get_form(self, convention):
+        return TerminationForm(convention=convention)
 
     def post(self, request, pk):
         convention = self.get_convention()
