@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 ASSETS := node_modules/.package-lock.json
 EMBEDDED_DB := sqlite:///$(CURDIR)/var/test-embedded.sqlite3
 
-.PHONY: run serve-production test install lint check-migrations db clean
+.PHONY: run serve-production test install lint check-migrations db clean bench bench-data
 
 run: install
 	mkdir -p var
@@ -28,6 +28,23 @@ test: install lint check-migrations db
 	scripts/system-packages.sh browser
 	DATABASE_URL=$(EMBEDDED_DB) $(VENV)/bin/pytest -m embedded -p no:randomly --create-db -q
 	$(VENV)/bin/pytest --create-db
+
+# Benchmarks (docs/performance.md) on a database of generated data, made once by `make bench-data`
+# (100 000 conventions, about 5 minutes). Both write into it: give them one you can throw away.
+BENCH_DB ?= conv_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+
+bench-data: install db
+	psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py generate_data --conventions 100000
+
+bench: install db
+	scripts/system-packages.sh bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/throughput.py
+	$(PY) bench/pdf.py
 
 install: $(STAMP) $(ASSETS)
 

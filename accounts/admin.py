@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 
 from partners.admin import HistoryAdmin
@@ -21,3 +23,9 @@ class ReminderPreferencesAdmin(HistoryAdmin):
     search_fields = ["user__username", "user__email", "user__last_name"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+# Sign-in lockouts (deleting one unlocks that username at once) and the sign-in log, with
+# django-axes' own read-only pages.
+admin.site.register(AccessAttempt, AccessAttemptAdmin)
+admin.site.register(AccessLog, AccessLogAdmin)

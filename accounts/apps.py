@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -15,4 +16,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self):
+        from .middleware import start_activity_clock
+
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
+        user_logged_in.connect(start_activity_clock, dispatch_uid="accounts.start_activity_clock")

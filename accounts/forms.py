@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from conventions.forms import StaffFormMixin
 
@@ -9,6 +11,17 @@ from .models import (
     NOTICE_WEEKS_RANGE,
     ReminderPreferences,
 )
+
+
+class SignInForm(AuthenticationForm):
+    """The sign-in form, refusing a username longer than any account's before looking it up:
+    the lockout (django-axes) records every failed attempt under the username typed, in a
+    column of limited length. Django's form only tells the browser the limit."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 def threshold_field(label: str, bounds: tuple[int, int], message: str, help_text: str):

@@ -22,6 +22,10 @@ def role_permissions(role: str):
     selected = [p for p in codenames if p.codename.split("_", 1)[0] in actions]
     if role == ADMINISTRATOR:
         selected += Permission.objects.filter(content_type__app_label="auth")
+        # Sign-in lockouts and log (django-axes): see them, and delete one to unlock a colleague.
+        selected += Permission.objects.filter(
+            content_type__app_label="axes", codename__regex=r"^(view|delete)_"
+        )
     return selected
 
 

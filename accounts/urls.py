@@ -12,5 +12,6 @@ urlpatterns = [
         name="calendar_token_reset",
     ),
     # No session: calendar apps fetch it with the secret token alone.
-    path("calendrier/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # The token is URL-safe base64 (accounts.models.new_calendar_token): a slug.
+    path("calendrier/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

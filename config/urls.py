@@ -1,22 +1,24 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from accounts.forms import SignInForm
 
 admin.site.site_header = "Conventions UNML — administration"
 admin.site.site_title = "Conventions UNML"
 admin.site.index_title = "Registre des conventions"
 
+# No route serves MEDIA_ROOT, not even in development: uploaded files are private, served only by
+# views that check the reader's permissions (conventions/uploads.py).
 urlpatterns = [
-    path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "compte/connexion/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("partenaires/", include("partners.urls")),
     path("", include("conventions.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -21,6 +21,7 @@ from .models import (
     TargetResult,
     Theme,
 )
+from .uploads import AdminServedFileWidget, attachment_help_text
 
 
 @admin.register(Audience, Theme)
@@ -122,7 +123,20 @@ class ReviewInline(admin.StackedInline):
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentFileMixin:
+    """The file of an attachment: its link leads to the download view (no public media URL), its
+    help text gives the size cap of the settings."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "file":
+            kwargs["widget"] = AdminServedFileWidget(
+                served_by=lambda file: file.instance.get_absolute_url(), label="télécharger"
+            )
+            kwargs["help_text"] = attachment_help_text()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class AttachmentInline(AttachmentFileMixin, admin.TabularInline):
     model = Attachment
     fields = ["title", "kind", "file"]
     extra = 0
@@ -137,6 +151,7 @@ class StatementInline(admin.StackedInline):
 
 @admin.register(Convention)
 class ConventionAdmin(HistoryAdmin):
+    list_per_page = 50
     list_display = ["reference", "title", "kind", "scope", "status_label", "signed_on", "end_on"]
     list_display_links = ["reference", "title"]
     list_filter = ["kind", "scope", StatusFilter, "parties__partner", SignatureYearFilter]
@@ -281,7 +296,7 @@ class ReviewAdmin(ConventionRowAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ConventionRowAdmin):
+class AttachmentAdmin(AttachmentFileMixin, ConventionRowAdmin):
     list_display = ["title", "kind", "added_at", "convention"]
     list_filter = ["kind"]
     search_fields = ["title", "convention__title"]

@@ -7,4 +7,4 @@ class ConventionsConfig(AppConfig):
 
     def ready(self):
         # Connect the receivers that keep the search text current and raise the version.
-        from . import search, versioning  # noqa: F401
+        from . import page_cache, search, versioning  # noqa: F401

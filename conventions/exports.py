@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -94,6 +95,12 @@ def csv_response(conventions: Iterable) -> HttpResponse:
     return attachment(response, "csv")
 
 
+def xlsx_value(value):
+    """`value` as a worksheet takes it: the control characters a text may hold (typed or pasted
+    into a form) are left out, as XLSX cannot store them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_response(conventions: Iterable) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
@@ -104,7 +111,7 @@ def xlsx_response(conventions: Iterable) -> HttpResponse:
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in convention_rows(conventions):
-        sheet.append(row)
+        sheet.append([xlsx_value(value) for value in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = XLSX_DATE_FORMAT

@@ -17,6 +17,7 @@ GET parameters (other pages link to them):
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from partners.models import Partner, Territory
@@ -24,8 +25,13 @@ from partners.regions import REGION_KINDS
 
 from .enums import ConventionKind, DeclinationProgress, Scope, Status
 from .models import Audience, Convention, Theme
+from .models.convention import EndOrFarFuture
 
 MAX_MONTHS = 120
+# A search is ordered by relevance when it matches at most this many conventions (ranking
+# reads every match); beyond, the latest signed come first and the count stops there
+# (views.browse.SearchPaginator): "plus de 1 000".
+RANKED_MATCHES = 1000
 # The value of `region_declinaison` for declinations whose partner has no known region.
 NO_REGION = "non-renseignee"
 
@@ -41,6 +47,9 @@ SORTS = {
 
 def order_expression(field: str):
     """Conventions without the date (drafts, open-ended ones) come last either way."""
+    if field == "end_on":
+        # The same order, through the index that also finds the conventions in force.
+        return EndOrFarFuture(F("end_on")).asc()
     if field.startswith("-"):
         return F(field[1:]).desc(nulls_last=True)
     return F(field).asc(nulls_last=True)
@@ -201,12 +210,46 @@ class ConventionFilterSet(django_filters.FilterSet):
             else:
                 widget.attrs["class"] = "form-control"
         self.form.fields["q"].widget.input_type = "search"
+        self.narrow_national_choice()
         self.form.fields["partenaire"].label_from_instance = partner_label
         for name in ("signee_de", "signee_a", "fin_dans", "preavis_dans"):
             self.form.fields[name].widget.attrs["inputmode"] = "numeric"
 
+    def narrow_national_choice(self):
+        """`declinaison_de` comes from a national convention's page, never from a list of the
+        thousands of them: its select offers only the convention asked for, and is hidden when
+        none is."""
+        field = self.form.fields["declinaison_de"]
+        chosen = self.data.get("declinaison_de", "") if self.is_bound else ""
+        if not chosen:
+            field.widget = forms.HiddenInput()
+            return
+        try:
+            pk = Convention._meta.pk.to_python(chosen)
+        except ValidationError:
+            # Not an id ("²", thousands of digits): the field says so, offering nothing.
+            field.queryset = field.queryset.none()
+        else:
+            field.queryset = field.queryset.filter(pk=pk)
+
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    # Set by filter_queryset(): a search matches more than RANKED_MATCHES conventions (the
+    # list then stops counting there), and the matches are ordered by relevance.
+    too_many_matches = False
+    ranked = False
+
+    def filter_queryset(self, queryset):
+        """The filters, then the order of a search without a chosen sort: by relevance when
+        the matches are few enough to rank, else the default order."""
+        queryset = super().filter_queryset(queryset)
+        text, sort = self.form.cleaned_data.get("q"), self.form.cleaned_data.get("tri")
+        if not text:
+            return queryset
+        self.too_many_matches = not queryset.has_at_most(RANKED_MATCHES)
+        self.ranked = not sort and not self.too_many_matches
+        return queryset.by_relevance(text) if self.ranked else queryset
 
     def filter_status(self, queryset, name, value):
         return queryset.in_status(value)

@@ -3,13 +3,16 @@
 Shared by the admin and the staff pages: the messages are the ones a user reads.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Prefetch
 from django.forms.boundfield import BoundField
+from django.forms.formsets import DEFAULT_MAX_NUM, TOTAL_FORM_COUNT, ManagementForm
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
@@ -31,6 +34,51 @@ BEARER_NOT_A_PARTY_MESSAGE = (
 )
 
 
+# The most rows of one kind a staff page takes (parties, signatories, targets; a partner's key
+# figures and contacts): far more than a convention has, few enough that a form announcing
+# thousands of rows is refused before they are all built and shown again. Fewer axes and actions
+# of an axis: each axis holds its actions, each action a list of every partner.
+MAX_ROWS = 30
+MAX_AXES = 15
+MAX_ACTIONS_PER_AXIS = 20
+TOO_MANY_ROWS_MESSAGE = "Pas plus de %(num)d lignes ici : retirez celles en trop."
+ROW_GONE_MESSAGE = (
+    "Cette ligne n'existe plus : une autre personne l'a sans doute supprimée entre-temps. "
+    "Rechargez la page."
+)
+ALTERED_FORM_MESSAGE = (
+    "Le formulaire envoyé est incomplet ou a été altéré : rechargez la page, puis recommencez."
+)
+
+
+def row_limits(max_rows: int = MAX_ROWS) -> dict:
+    """Options of inlineformset_factory(): at most `max_rows` rows, more are refused."""
+    return {"max_num": max_rows, "absolute_max": max_rows, "validate_max": True}
+
+
+class LimitedRowsFormSet(BaseInlineFormSet):
+    """Rows of a staff page, limited by `row_limits()`, which says so in French.
+
+    A new row naming an existing one (its id) is refused: the page never sends one, and saving
+    it would copy the row (the management form's count of existing rows was altered).
+    """
+
+    default_error_messages = {
+        "too_many_forms": TOO_MANY_ROWS_MESSAGE,
+        "missing_management_form": ALTERED_FORM_MESSAGE,
+    }
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self.management_form.is_valid():
+            return
+        pk_name = self.model._meta.pk.name
+        for form in self.extra_forms:
+            if form.is_valid() and form.cleaned_data.get(pk_name) is not None:
+                self._non_form_errors.append(ALTERED_FORM_MESSAGE)
+                return
+
+
 def kept_forms(formset):
     """The formset's filled-in rows that are not marked for deletion."""
     return [
@@ -40,19 +88,29 @@ def kept_forms(formset):
     ]
 
 
+# The most rows a formset ever reads (Django's default absolute_max): a number of rows announced
+# beyond it is refused by the formset itself.
+ROWS_READ_AT_MOST = 2 * DEFAULT_MAX_NUM
+
+
 def submitted_partner_ids(data, prefix: str) -> set[str]:
-    """Partner ids of the rows of the `prefix` formset in `data`, ignoring deleted rows."""
+    """Partner ids of the rows of the `prefix` formset in `data`, ignoring deleted rows.
+
+    A count of rows that is not a number reads no row (the formset says the form was tampered
+    with); a huge one reads no more than a formset would.
+    """
+    management = ManagementForm(data, prefix=prefix)
+    total = management.cleaned_data[TOTAL_FORM_COUNT] if management.is_valid() else 0
     checkbox = forms.CheckboxInput()
-    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
     return {
         data[f"{prefix}-{i}-partner"]
-        for i in range(total)
+        for i in range(min(total, ROWS_READ_AT_MOST))
         if data.get(f"{prefix}-{i}-partner")
         and not checkbox.value_from_datadict(data, {}, f"{prefix}-{i}-DELETE")
     }
 
 
-class PartyInlineFormSet(BaseInlineFormSet):
+class PartyInlineFormSet(LimitedRowsFormSet):
     """The parties of a convention: each partner once, and two at least once signed."""
 
     def clean(self):
@@ -82,7 +140,7 @@ class PartiesAsSubmittedMixin:
         return {str(pk) for pk in convention.parties.values_list("partner_id", flat=True)}
 
 
-class SignatoryInlineFormSet(PartiesAsSubmittedMixin, BaseInlineFormSet):
+class SignatoryInlineFormSet(PartiesAsSubmittedMixin, LimitedRowsFormSet):
     """Each signatory signs for one of the parties, as submitted along with it."""
 
     def clean(self):
@@ -163,8 +221,52 @@ class StaffBoundField(BoundField):
         return attrs
 
 
+# The dates a staff form accepts. A slip of the keyboard (year 20224, or 0001) is refused next
+# to its field instead of being stored, and every date computed from them (end of term, notice
+# deadline, next review, in Python or in SQL) stays within what both can represent.
+FIRST_DATE = datetime.date(1900, 1, 1)
+LAST_DATE = datetime.date(2100, 12, 31)
+DATE_RANGE_MESSAGE = "Indiquez une date entre le 01/01/1900 et le 31/12/2100."
+# The longest term, notice or review period in months, for the same reason.
+MAX_MONTHS = 1200
+MONTHS_RANGE_MESSAGE = "Indiquez au plus 1 200 mois (cent ans)."
+
+
+def validate_plausible_date(value: datetime.date) -> None:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValidationError(DATE_RANGE_MESSAGE, code="date_out_of_range")
+
+
+def limit_months(field: forms.IntegerField) -> None:
+    """Refuse more than MAX_MONTHS in `field`, a number of months."""
+    field.validators.append(MaxValueValidator(MAX_MONTHS, message=MONTHS_RANGE_MESSAGE))
+    field.widget.attrs["max"] = MAX_MONTHS
+
+
+def show_hidden_field_errors(form: forms.BaseForm) -> None:
+    """Move the errors of `form`'s hidden fields to its own errors, which the page shows (it
+    shows no hidden field), in words the user can act on: a row whose id is no longer found
+    was deleted meanwhile; any other hidden value is one the page never sends."""
+    for field in form.hidden_fields():
+        if form.errors.pop(field.name, None):
+            message = ROW_GONE_MESSAGE if field.name == "id" else ALTERED_FORM_MESSAGE
+            if message not in form.non_field_errors():
+                form.add_error(None, message)
+
+
 class StaffFormMixin:
     bound_field_class = StaffBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.validators.append(validate_plausible_date)
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            show_hidden_field_errors(self)
 
 
 class DateInput(forms.DateInput):
@@ -303,6 +405,8 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
         for name in ("predecessor", "parent"):
             self.fields[name].queryset = others
             self.fields[name].label_from_instance = lambda c: f"{c.reference} — {c.title}"
+        for name in ("duration_months", "notice_months", "review_every_months"):
+            limit_months(self.fields[name])
         if self.instance.pk:
             self.fields["loaded_version"].required = True
             self.fields["loaded_version"].initial = self.instance.version
@@ -358,7 +462,7 @@ class TargetForm(StaffFormMixin, forms.ModelForm):
         fields = ["label", "value", "unit", "year"]
 
 
-class CommitmentInlineFormSet(PartiesAsSubmittedMixin, BaseInlineFormSet):
+class CommitmentInlineFormSet(PartiesAsSubmittedMixin, LimitedRowsFormSet):
     """The actions of one axis, nested in the axis's row; each borne by a submitted party."""
 
     def __init__(self, *args, rows: list[Commitment] | None = None, **kwargs):
@@ -386,11 +490,16 @@ class CommitmentInlineFormSet(PartiesAsSubmittedMixin, BaseInlineFormSet):
 
 
 CommitmentFormSet = inlineformset_factory(
-    Axis, Commitment, form=CommitmentRowForm, formset=CommitmentInlineFormSet, extra=0
+    Axis,
+    Commitment,
+    form=CommitmentRowForm,
+    formset=CommitmentInlineFormSet,
+    extra=0,
+    **row_limits(MAX_ACTIONS_PER_AXIS),
 )
 
 
-class AxisInlineFormSet(BaseInlineFormSet):
+class AxisInlineFormSet(LimitedRowsFormSet):
     """The axes of a convention, each form carrying its actions as `form.commitments`."""
 
     def __init__(self, *args, partners: PartnerChoices | None = None, **kwargs):
@@ -440,17 +549,29 @@ class AxisInlineFormSet(BaseInlineFormSet):
 
 
 AxisFormSet = inlineformset_factory(
-    Convention, Axis, form=AxisForm, formset=AxisInlineFormSet, extra=0
+    Convention, Axis, form=AxisForm, formset=AxisInlineFormSet, extra=0, **row_limits(MAX_AXES)
 )
 SignatoryFormSet = inlineformset_factory(
-    Convention, Signatory, form=SignatoryRowForm, formset=SignatoryInlineFormSet, extra=0
+    Convention,
+    Signatory,
+    form=SignatoryRowForm,
+    formset=SignatoryInlineFormSet,
+    extra=0,
+    **row_limits(),
 )
-TargetFormSet = inlineformset_factory(Convention, Target, form=TargetForm, extra=0)
+TargetFormSet = inlineformset_factory(
+    Convention, Target, form=TargetForm, formset=LimitedRowsFormSet, extra=0, **row_limits()
+)
 
 
 def party_formset_class(*, extra: int):
     return inlineformset_factory(
-        Convention, Party, form=PartyForm, formset=PartyInlineFormSet, extra=extra
+        Convention,
+        Party,
+        form=PartyForm,
+        formset=PartyInlineFormSet,
+        extra=extra,
+        **row_limits(),
     )
 
 
@@ -518,6 +639,8 @@ class ConventionForms:
                 nested = getattr(form, "commitments", None)
                 if nested is None:
                     continue
+                where = f"{noun} {i}, actions"
+                links += [ErrorLink(where, e, f"#{anchor}") for e in nested.non_form_errors()]
                 for j, row in enumerate(nested.forms, start=1):
                     if not nested._should_delete_form(row):
                         links += self._form_errors(row, f"{noun} {i}, action {j}", anchor)

@@ -24,6 +24,7 @@ from .forms import (
 from .models import (
     Amendment,
     AmendmentChange,
+    Attachment,
     Axis,
     Commitment,
     Convention,
@@ -669,3 +670,25 @@ def target_results_save(
     """
     _delete_removed_rows(results, by=by)
     return _save_rows(results, by=by, ordered=False, target=target)
+
+
+# Attachments ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, attachment: Attachment, by: AbstractBaseUser) -> Attachment:
+    """Add a file to its convention, after checking it (conventions/uploads.py: kind read from
+    its bytes, size); it is stored under a random name. The history record names `by`."""
+    attachment.full_clean()
+    _by(attachment, by).save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by: AbstractBaseUser) -> None:
+    """Remove a file from its convention; the history record names `by`. The stored file is
+    deleted once the removal is committed (not before: a rollback keeps the row and its file)."""
+    name, storage = attachment.file.name, attachment.file.storage
+    _by(attachment, by).delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

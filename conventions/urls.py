@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, compare, detail, edit, follow_up, lifecycle, pdf
+from .views import attachments, browse, compare, detail, edit, follow_up, lifecycle, pdf
 
 app_name = "conventions"
 
@@ -94,5 +94,20 @@ urlpatterns = [
         "conventions/<int:pk>/objectifs/<int:target>/valeurs/",
         follow_up.TargetResultsView.as_view(),
         name="target_results",
+    ),
+    path(
+        "conventions/<int:pk>/pieces-jointes/ajouter/",
+        attachments.AttachmentCreateView.as_view(),
+        name="attachment_create",
+    ),
+    path(
+        "conventions/<int:pk>/pieces-jointes/<int:attachment>/",
+        attachments.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path(
+        "conventions/<int:pk>/pieces-jointes/<int:attachment>/supprimer/",
+        attachments.AttachmentDeleteView.as_view(),
+        name="attachment_delete",
     ),
 ]

@@ -9,7 +9,7 @@ services.check_version).
 A write that saves the convention itself runs under `raises_version` (convention_save): the
 rows it saves then do not raise the version again, one edit making one version.
 
-The dashboard's cached figures (dashboard.py) follow the same writes: the convention's own save
+The cached parts of the pages (page_cache.py) follow the same writes: the convention's own save
 or delete, or a row's when it raises the version.
 """
 
@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
-from . import dashboard
+from . import page_cache
 from .models import CONVENTION_ROWS, AmendmentChange, Convention, TargetResult
 
 # Row model -> (lookup on Convention, the row's attribute it takes).
@@ -64,12 +64,12 @@ def row_changed(sender, instance, raw=False, origin=None, **kwargs):
         return
     lookup, attname = CONVENTION_OF[sender]
     raise_version(**{lookup: getattr(instance, attname)})
-    dashboard.figures_changed()
+    page_cache.registry_changed()
 
 
 def convention_changed(sender, instance, **kwargs):
     # Its version is raised by save() itself; loaded fixtures (raw) count too.
-    dashboard.figures_changed()
+    page_cache.registry_changed()
 
 
 post_save.connect(convention_changed, sender=Convention, dispatch_uid="dashboard_convention_saved")

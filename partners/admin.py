@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from conventions.uploads import LOGO_INVALID_IMAGE_MESSAGE, AdminServedFileWidget
+
 from .models import Contact, KeyFigure, Partner, Territory
 
 
@@ -45,7 +47,15 @@ class PartnerAdmin(HistoryAdmin):
     search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["territory"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.ImageField: {
+            "widget": AdminServedFileWidget(
+                served_by=lambda logo: logo.instance.get_logo_url(), label="logo actuel"
+            ),
+            "error_messages": {"invalid_image": LOGO_INVALID_IMAGE_MESSAGE},
+        },
+    }
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "territory"]}),
         ("Présentation", {"fields": ["description", "website", "founded_year", "logo"]}),

@@ -1,6 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.forms.models import inlineformset_factory
+
+from conventions.forms import LimitedRowsFormSet, row_limits, show_hidden_field_errors
+from conventions.uploads import LOGO_INVALID_IMAGE_MESSAGE, ServedClearableFileInput
 
 from .models import Contact, KeyFigure, Partner
 
@@ -30,6 +33,8 @@ class BootstrapFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        if self.is_bound:
+            show_hidden_field_errors(self)
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
@@ -57,7 +62,15 @@ class PartnerForm(BootstrapFormMixin, forms.ModelForm):
             "founded_year",
             "logo",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "logo": ServedClearableFileInput(
+                attrs={"accept": ".png,.jpg,.jpeg"},
+                served_by=lambda logo: logo.instance.get_logo_url(),
+                label="logo actuel",
+            ),
+        }
+        error_messages = {"logo": {"invalid_image": LOGO_INVALID_IMAGE_MESSAGE}}
 
     def clean_founded_year(self):
         # The database constraint would report it above the form: say it next to the field.
@@ -84,7 +97,7 @@ class ContactForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["name", "role", "email", "phone", "is_press_contact"]
 
 
-class KeyFigureFormSet(BaseInlineFormSet):
+class KeyFigureFormSet(LimitedRowsFormSet):
     def save(self, commit=True):
         # The figures keep the order in which the page lists them.
         for position, form in enumerate(self.forms, start=1):
@@ -100,8 +113,15 @@ KeyFigureInlineFormSet = inlineformset_factory(
     formset=KeyFigureFormSet,
     extra=0,
     can_delete=True,
+    **row_limits(),
 )
 
 ContactInlineFormSet = inlineformset_factory(
-    Partner, Contact, form=ContactForm, extra=0, can_delete=True
+    Partner,
+    Contact,
+    form=ContactForm,
+    formset=LimitedRowsFormSet,
+    extra=0,
+    can_delete=True,
+    **row_limits(),
 )

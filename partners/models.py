@@ -5,6 +5,8 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from conventions.uploads import LOGO_HELP_TEXT, logo_upload_to, validate_logo
+
 from .enums import PartnerKind, TerritoryKind
 
 
@@ -58,7 +60,14 @@ class Partner(models.Model):
         related_name="partners",
         help_text="Région d'une association régionale, ressort d'une Mission Locale.",
     )
-    logo = models.ImageField("logo", upload_to="partners/logos/", blank=True)
+    # Stored under a random name, shown only through the partner_logo view (conventions/uploads.py).
+    logo = models.ImageField(
+        "logo",
+        upload_to=logo_upload_to,
+        validators=[validate_logo],
+        blank=True,
+        help_text=LOGO_HELP_TEXT,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -86,6 +95,9 @@ class Partner(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:partner_detail", args=[self.slug])
+
+    def get_logo_url(self):
+        return reverse("partners:partner_logo", args=[self.slug])
 
     def unique_slug(self) -> str:
         """The acronym (or name) as a slug, numbered when another partner already has it."""

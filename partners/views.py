@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from conventions.enums import Status
 from conventions.models import Convention, Party
 from conventions.models.convention import status_condition
+from conventions.uploads import LOGO_KINDS, private_file_response
 
 from .filters import PartnerFilter
 from .forms import ContactInlineFormSet, KeyFigureInlineFormSet, PartnerForm
@@ -34,6 +37,12 @@ class PartnerListView(PermissionRequiredMixin, ListView):
         )
         self.filterset = PartnerFilter(self.request.GET or None, queryset=partners)
         return self.filterset.qs.order_by("name")
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or not a number shows the nearest page, never an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)
@@ -61,6 +70,25 @@ class PartnerDetailView(PermissionRequiredMixin, DetailView):
             ]
         return super().get_context_data(
             conventions=conventions, history=partner_history(self.object), **kwargs
+        )
+
+
+class PartnerLogoView(PermissionRequiredMixin, View):
+    """The partner's logo, shown in the page (never from a public URL): PNG or JPEG only."""
+
+    permission_required = "partners.view_partner"
+    raise_exception = True
+
+    def get(self, request, slug):
+        partner = get_object_or_404(Partner.objects.only("slug", "logo"), slug=slug)
+        if not partner.logo:
+            raise Http404("Ce partenaire n'a pas de logo.")
+        return private_file_response(
+            partner.logo.name,
+            stem=f"logo-{partner.slug}",
+            default_stem="logo",
+            kinds=LOGO_KINDS,
+            as_attachment=False,
         )
 
 

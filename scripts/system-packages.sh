@@ -3,7 +3,7 @@
 set -euo pipefail
 
 need=()
-case "${1:?usage: system-packages.sh python|node|browser}" in
+case "${1:?usage: system-packages.sh python|node|browser|bench}" in
   python)
     python3.11 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv python3-pip)
     # WeasyPrint (PDF exports) loads Pango through its C interface.
@@ -16,6 +16,10 @@ case "${1:?usage: system-packages.sh python|node|browser}" in
     ;;
   browser)
     [ -x /usr/bin/chromium ] || need+=(chromium)
+    ;;
+  bench)
+    # The HTTP load generator of bench/throughput.py and bench/load.py.
+    command -v wrk >/dev/null || need+=(wrk)
     ;;
 esac
 

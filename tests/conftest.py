@@ -1,8 +1,25 @@
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import EDITOR, READER
 from tests.factories import ConventionFactory, PartnerFactory, UserFactory, role_user
+
+# Property-based tests (tests/test_fuzz_*.py): the same examples on every run and machine, no
+# database of failing examples (.hypothesis/ keeps only Hypothesis's caches, ignored by git), no
+# time limit per example (a page takes what the machine gives it). The tests take fixtures once
+# and roll back each example themselves (tests/fuzzing.py: `example`), hence the function-scoped
+# fixtures.
+hypothesis_settings.register_profile(
+    "conventions",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("conventions")
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,13 @@
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from accounts.roles import ADMINISTRATOR, EDITOR, READER, sync_roles
 from tests.factories import (
     AmendmentFactory,
+    AttachmentFactory,
     AxisFactory,
     CommitmentFactory,
     ConventionFactory,
@@ -42,6 +44,16 @@ def a_target_of(convention) -> dict:
     return {"pk": convention.pk, "target": TargetFactory(convention=convention).pk}
 
 
+def an_attachment_of(convention) -> dict:
+    return {"pk": convention.pk, "attachment": AttachmentFactory(convention=convention).pk}
+
+
+def a_partner_logo(convention) -> dict:
+    partner = convention.parties.first().partner
+    partner.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\0" * 16))
+    return {"slug": partner.slug}
+
+
 # (url name, kwargs builder, what the page needs)
 PAGES = [
     ("conventions:dashboard", lambda c: {}, READ),
@@ -61,6 +73,9 @@ PAGES = [
     ("conventions:review_update", a_review_of, CHANGE),
     ("conventions:review_delete", a_review_of, CHANGE),
     ("conventions:target_results", a_target_of, CHANGE),
+    ("conventions:attachment_create", lambda c: {"pk": c.pk}, CHANGE),
+    ("conventions:attachment_download", an_attachment_of, READ),
+    ("conventions:attachment_delete", an_attachment_of, CHANGE),
     ("conventions:convention_pdf", lambda c: {"pk": c.pk}, READ),
     ("conventions:partner_dossier", lambda c: {"slug": c.parties.first().partner.slug}, READ),
     ("conventions:selection_pdf", lambda c: {}, READ),
@@ -68,6 +83,7 @@ PAGES = [
     ("partners:partner_detail", lambda c: {"slug": c.parties.first().partner.slug}, READ),
     ("partners:partner_create", lambda c: {}, ADD),
     ("partners:partner_update", lambda c: {"slug": c.parties.first().partner.slug}, CHANGE),
+    ("partners:partner_logo", a_partner_logo, READ),
     ("accounts:reminder_preferences", lambda c: {}, READ),
 ]
 

@@ -201,7 +201,7 @@ def test_page_shows_every_fact_of_the_convention(signed_in, amf_convention):
         '<span class="badge status-badge status-draft">Projet</span>',
         "À signer avant le 30 septembre 2024",
         "Convention signée (PDF)",
-        "/media/conventions/attachments/",
+        f'href="{amf_convention.attachments.get().get_absolute_url()}"',
         "Les maires sont aux côtés des jeunes.",
         "David Lisnard, Président (Association des maires de France)",
         "Jeunes 16-25 ans",

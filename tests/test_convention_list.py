@@ -300,11 +300,11 @@ def test_sort_choice_overrides_relevance_when_searching(reader_client, three_con
     ]
 
 
-def test_pagination_shows_20_rows_and_its_links_keep_the_filters(reader_client):
-    ConventionFactory.create_batch(25, kind=ConventionKind.FINANCIAL)
+def test_pagination_shows_50_rows_and_its_links_keep_the_filters(reader_client):
+    ConventionFactory.create_batch(55, kind=ConventionKind.FINANCIAL)
     ConventionFactory(title="Autre type")
     response = reader_client.get(URL, {"type": "financial", "tri": "intitule"})
-    assert len(response.context["object_list"]) == 20
+    assert len(response.context["object_list"]) == 50
     html = response.content.decode()
     assert 'href="?type=financial&amp;tri=intitule&amp;page=2"' in html
     assert "Page 1 sur 2" in html
@@ -343,3 +343,12 @@ def test_query_count_does_not_grow_with_the_rows(reader_client, params):
     few = count_queries(reader_client, params)
     ConventionFactory.create_batch(45)
     assert count_queries(reader_client, params) == few
+
+
+@pytest.mark.parametrize("day", [datetime.date(2026, 1, 1), datetime.date(2024, 2, 29)])
+def test_long_dates_read_as_django_writes_them_in_french(day):
+    from django.utils.formats import date_format
+
+    from conventions.templatetags.dates import long_date
+
+    assert long_date(day) == date_format(day, "j F Y")

@@ -1,5 +1,6 @@
-"""The dashboard keeps its costly figures for the day, and counts again after any write to a
-convention or one of its rows (conventions/dashboard.py, conventions/versioning.py)."""
+"""The dashboard keeps its costly figures for the day, the conventions list its pages, and both
+count again after any write to a convention or one of its rows (conventions/page_cache.py,
+conventions/versioning.py)."""
 
 import datetime
 import socket
@@ -12,9 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import READER
-from conventions import dashboard, services
-from tests.factories import ConventionFactory, ReviewFactory, RoleUserFactory
+from accounts.roles import EDITOR, READER
+from conventions import page_cache, services
+from tests.factories import (
+    AxisFactory,
+    CommitmentFactory,
+    ConventionFactory,
+    PartnerFactory,
+    ReviewFactory,
+    RoleUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,14 +121,14 @@ def test_figures_counted_before_a_write_commits_are_not_kept(
     with django_capture_on_commit_callbacks(execute=True):
         ConventionFactory()
         # Another request, which cannot see the write yet, counts and caches the old figures.
-        dashboard.cached_figures(lambda day: {"counted": "before the commit"})
-    assert dashboard.cached_figures(count) == {"counted": True}
+        page_cache.cached_figures(lambda day: {"counted": "before the commit"})
+    assert page_cache.cached_figures(count) == {"counted": True}
 
 
 def test_figures_are_counted_again_when_the_cache_lost_its_generation():
-    assert dashboard.cached_figures(lambda day: 1) == 1
-    cache.delete(dashboard.GENERATION_KEY)
-    assert dashboard.cached_figures(lambda day: 2) == 2
+    assert page_cache.cached_figures(lambda day: 1) == 1
+    cache.delete(page_cache.GENERATION_KEY)
+    assert page_cache.cached_figures(lambda day: 2) == 2
 
 
 # With Redis, shared by several app servers (REDIS_URL). -----------------------------------------
@@ -178,3 +186,80 @@ def test_with_redis_a_flushed_cache_signs_nobody_out(redis_cache, reader_client)
     assert reader_client.get(URL).status_code == 200
     flush(redis_cache)
     assert reader_client.get(URL).status_code == 200
+
+
+# The conventions list: filter panel, rows and count kept under page_cache.list_key ----------
+
+LIST_URL = "/conventions/"
+
+
+def test_the_list_is_served_from_the_cache_until_a_write(reader_client, unml):
+    convention = ConventionFactory(title="Titre d'origine", parties=[unml])
+    assert "Titre d&#x27;origine" in reader_client.get(LIST_URL).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        reader_client.get(LIST_URL)
+    assert not [q for q in queries if "conventions_convention" in q["sql"]]
+
+    convention.title = "Titre modifié"
+    convention.save()
+    html = reader_client.get(LIST_URL).content.decode()
+    assert "Titre modifié" in html
+    assert "origine" not in html
+
+
+def test_the_list_counts_again_after_a_row_changes(reader_client, unml):
+    ConventionFactory(parties=[unml])
+    assert "1 convention" in reader_client.get(LIST_URL).content.decode()
+    ConventionFactory(parties=[unml])
+    assert "2 conventions" in reader_client.get(LIST_URL).content.decode()
+
+
+def test_the_filter_panel_follows_a_renamed_partner(reader_client, unml):
+    amf = PartnerFactory(name="Association des maires")
+    ConventionFactory(parties=[unml, amf])
+    assert "Association des maires" in reader_client.get(LIST_URL).content.decode()
+    amf.name = "Maires de France"
+    amf.save()
+    assert "Maires de France" in reader_client.get(LIST_URL).content.decode()
+
+
+def test_each_day_and_each_set_of_parameters_has_its_own_list_key(monkeypatch):
+    from django.http import QueryDict
+
+    today = page_cache.list_key(QueryDict("statut=in_force&page=2"))
+    assert today == page_cache.list_key(QueryDict("page=2&statut=in_force"))
+    assert today != page_cache.list_key(QueryDict("statut=in_force&page=3"))
+    monkeypatch.setattr(page_cache.timezone, "localdate", lambda: TODAY + datetime.timedelta(1))
+    assert today != page_cache.list_key(QueryDict("statut=in_force&page=2"))
+
+
+# The convention page: the same for every reader, kept until a write ------------------------
+
+
+def test_a_readers_convention_page_is_served_from_the_cache_until_a_write(reader_client, unml):
+    convention = ConventionFactory(parties=[unml])
+    axis = AxisFactory(convention=convention, title="Insertion des jeunes")
+    url = f"/conventions/{convention.pk}/"
+    assert "Insertion des jeunes" in reader_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        reader_client.get(url)
+    assert not [q for q in queries if "conventions_axis" in q["sql"]]
+
+    axis.title = "Mobilité des jeunes"
+    axis.save()
+    html = reader_client.get(url).content.decode()
+    assert "Mobilité des jeunes" in html
+    assert "Insertion des jeunes → Mobilité des jeunes" in html  # and the history says so
+
+
+def test_an_editors_convention_page_is_never_taken_from_the_cache(client, unml):
+    convention = ConventionFactory(parties=[unml])
+    CommitmentFactory(axis=AxisFactory(convention=convention))
+    client.force_login(RoleUserFactory(role=EDITOR))
+    url = f"/conventions/{convention.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # Its follow-up forms carry this editor's CSRF token: rendered for them each time.
+    assert "csrfmiddlewaretoken" in response.content.decode()
+    assert [q for q in queries if "conventions_axis" in q["sql"]]

@@ -116,6 +116,60 @@ def test_deployment_check_finds_no_issue():
     assert "System check identified no issues" in result.stdout
 
 
+# The address the sign-in lockout counts (django-axes), for requests as nginx forwards them.
+CLIENT_ADDRESSES = """
+import django
+django.setup()
+from axes.helpers import get_client_ip_address
+from django.test import RequestFactory
+for forwarded in ["203.0.113.9", "6.6.6.6, 203.0.113.9", "6.6.6.6, 203.0.113.9, 10.0.0.2", ""]:
+    meta = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    request = RequestFactory().post("/compte/connexion/", REMOTE_ADDR="127.0.0.1", **meta)
+    print(get_client_ip_address(request))
+"""
+
+
+def test_sign_in_lockout_counts_the_address_nginx_forwards_not_a_forged_one():
+    # nginx appends the address it sees: the last entry, whatever a client wrote before it.
+    result = run("-c", CLIENT_ADDRESSES, **SERVER_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["203.0.113.9", "203.0.113.9", "10.0.0.2", "127.0.0.1"]
+    # A load balancer in front of nginx: the entry before the balancer's own address. A request
+    # that did not come through the balancer has no trusted address (None): all of them share
+    # one lockout counter per username, and none reaches a colleague's.
+    result = run("-c", CLIENT_ADDRESSES, **SERVER_ENV, AXES_IPWARE_PROXY_COUNT="1")
+    assert result.stdout.split() == ["None", "6.6.6.6", "203.0.113.9", "None"]
+
+
+SESSION_SETTINGS = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.SESSION_IDLE_TIMEOUT.total_seconds(), settings.SESSION_COOKIE_AGE,
+      settings.SESSION_SAVE_EVERY_REQUEST, settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+      settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds())
+"""
+
+
+@pytest.mark.skipif(
+    any(
+        dot_env_sets(name)
+        for name in (
+            "SESSION_IDLE_MINUTES",
+            "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+            "AXES_FAILURE_LIMIT",
+            "AXES_COOLOFF_MINUTES",
+        )
+    ),
+    reason=".env sets the session or lockout limits",
+)
+def test_sessions_end_after_two_idle_hours_or_with_the_browser_and_five_failures_lock():
+    result = run("-c", SESSION_SETTINGS, **SERVER_ENV)
+    assert result.returncode == 0, result.stderr
+    # Two hours idle; the stored session outlives it by the five minutes between two writes.
+    assert result.stdout.split() == ["7200.0", "7500", "False", "True", "5", "900.0"]
+
+
 @pytest.mark.skipif(dot_env_sets("STATIC_ROOT"), reason=".env sets STATIC_ROOT")
 def test_collectstatic_writes_hashed_and_compressed_files(tmp_path):
     result = run("manage.py", "collectstatic", "--noinput", **SERVER_ENV, STATIC_ROOT=str(tmp_path))

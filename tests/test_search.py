@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -163,7 +165,43 @@ def test_search_orders_by_relevance(unml):
     CommitmentFactory(axis=AxisFactory(convention=once), text="Associer les maires")
     often = ConventionFactory(title="Les maires et les Missions Locales", parties=[unml])
     AxisFactory(convention=often, title="Maires et jeunes", description="Réunir les maires")
-    assert list(Convention.objects.search("maires")) == [often, once]
+    assert list(Convention.objects.search("maires").by_relevance("maires")) == [often, once]
+
+
+@on_postgresql
+def test_the_list_ranks_a_search_with_few_matches(reader_client, unml):
+    once = ConventionFactory(title="Convention pluriannuelle", parties=[unml, PartnerFactory()])
+    CommitmentFactory(axis=AxisFactory(convention=once), text="Associer les maires")
+    often = ConventionFactory(title="Les maires et les Missions Locales", parties=[unml])
+    AxisFactory(convention=often, title="Maires et jeunes", description="Réunir les maires")
+    response = reader_client.get("/conventions/", {"q": "maires"})
+    assert list(response.context["object_list"]) == [often, once]
+    assert response.context["ranked"]
+    assert "2 conventions" in response.content.decode()
+
+
+@pytest.mark.embedded
+def test_a_search_matching_too_many_to_rank_shows_the_latest_first_and_stops_counting(
+    reader_client, unml, monkeypatch
+):
+    monkeypatch.setattr("conventions.filters.RANKED_MATCHES", 2)
+    for year in (2019, 2021, 2023):
+        ConventionFactory(
+            title=f"Mobilité des jeunes {year}",
+            parties=[unml],
+            signed_on=datetime.date(year, 3, 1),
+        )
+    response = reader_client.get("/conventions/", {"q": "mobilite"})
+    html = response.content.decode()
+    assert not response.context["ranked"]
+    assert "Plus de 2 conventions" in html
+    assert "les plus récemment signées d'abord" in html
+    assert [c.title for c in response.context["object_list"]] == [
+        "Mobilité des jeunes 2023",
+        "Mobilité des jeunes 2021",
+    ]
+    by_title = reader_client.get("/conventions/", {"q": "mobilite", "tri": "intitule"})
+    assert "les plus récemment signées" not in by_title.content.decode()
 
 
 @on_postgresql

@@ -1,8 +1,12 @@
 """Settings shared by every environment; every value can be set from the environment."""
 
+import base64
+import datetime
+import hashlib
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "partners",
     "conventions",
     "accounts",
@@ -36,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -44,8 +51,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +107,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is refused for AXES_COOLOFF_MINUTES, even with the right password.
+# Locking the pair, not the username alone, keeps an attacker from locking colleagues out from
+# wherever they are; not the address alone, so that an office behind one address is not locked
+# because one person mistyped. The lockout ends at the time the page gives: trying again while
+# locked does not push it back. A successful sign-in clears the failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The address is the connection's own; production.py reads the one the reverse proxy forwards.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# accounts/admin.py shows the lockouts and the sign-in log; a failure log would stay empty.
+AXES_ENABLE_ADMIN = False
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (accounts/middleware.py) and when the
+# browser closes. The last activity is written at most every SESSION_ACTIVITY_WRITE_INTERVAL, never
+# on each request; the stored session outlives the idle limit by that interval so that the
+# middleware, not the store, decides.
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=120))
+SESSION_ACTIVITY_WRITE_INTERVAL = datetime.timedelta(minutes=5)
+SESSION_COOKIE_AGE = int((SESSION_IDLE_TIMEOUT + SESSION_ACTIVITY_WRITE_INTERVAL).total_seconds())
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -114,6 +155,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Largest attachment a convention accepts, in bytes (conventions/uploads.py); keep nginx's
+# client_max_body_size above it.
+ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -128,6 +172,35 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Conventions UNML <noreply@localhost>")
 
+# Browser protections. Every page loads only the app's own files: no inline script, no
+# eval, no inline style (the Django admin's pages included); nothing may frame a page, post a form
+# elsewhere or change the base URL. Bootstrap's CSS draws a few icons as data: images.
+# One exception: the admin's history list (django-simple-history's object_history_list.html)
+# writes style="border-top: 0" on its paginator; that exact attribute is allowed by its hash.
+HISTORY_PAGINATOR_STYLE_SHA256 = base64.b64encode(hashlib.sha256(b"border-top: 0").digest())
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, f"'sha256-{HISTORY_PAGINATOR_STYLE_SHA256.decode()}'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Addresses of this internal registry (searches, convention numbers) never leave it: other
+# sites get no Referer at all, not even the host name that "strict-origin-..." would send.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The admin's "add another" pop-up windows are same-origin: they keep their opener.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "conventions:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -138,5 +211,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint (PDF exports) logs every layout step of every page at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # django-axes logs each successful sign-in and its start-up at INFO; failed sign-ins and
+    # lockouts, at WARNING, stay in the log.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

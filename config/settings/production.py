@@ -33,3 +33,12 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# The client's address for the sign-in lockout (django-axes): nginx appends the address it sees to
+# X-Forwarded-For ($proxy_add_x_forwarded_for), so the trusted one is the last entry, or the one
+# AXES_IPWARE_PROXY_COUNT entries before it when that many proxies of ours (a load balancer) stand
+# in front of nginx. Whatever a client wrote at the start of the header is ignored: not strict,
+# because a strict match would fall back to nginx's own address as soon as a client adds one.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+IPWARE_STRICT = False

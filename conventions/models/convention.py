@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear, Length
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -42,14 +43,49 @@ DECLINING_PARTNER_KINDS = (PartnerKind.MISSION_LOCALE, PartnerKind.REGIONAL_ASSO
 # The PostgreSQL text search configuration created by migration 0002: French stemming after
 # unaccent, so "Academie" matches "Académie".
 SEARCH_CONFIG = "french_unaccent"
+# Derived for the search only: pages and exports never read them.
+SEARCH_FIELDS = ("search_document", "search_vector")
+# What lists of conventions leave out (ConventionQuerySet.for_list).
+LONG_TEXTS = ("summary", "preamble", "objectives", "follow_up", "communication")
+PARTNER_IN_LISTS = ("partner__name", "partner__acronym", "partner__slug", "partner__kind")
 
 
 class SearchDocumentVector(Func):
-    """to_tsvector('french_unaccent', search_document): exactly the GIN index's expression."""
+    """to_tsvector('french_unaccent', search_document): the stored `search_vector` column.
+
+    PostgreSQL computes it whenever the search document is written, so searching reads the
+    stored vector through its GIN index instead of parsing every matching document again.
+    SQLite has no text search vectors: the column stays empty there and search() reads the
+    folded document itself.
+    """
 
     template = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s)"
     arity = 1
     output_field = SearchVectorField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+class EndOrFarFuture(Func):
+    """The end date, or 31 December 9999 for a convention without one (open-ended or draft).
+
+    "Not ended on a day" and "sorted by end date, those without one last" both compare this,
+    so that the index on it (convention_end_order_idx) finds the conventions still running
+    from today on instead of reading every one that ended before.
+    """
+
+    template = "COALESCE(%(expressions)s, '9999-12-31'::date)"
+    arity = 1
+    output_field = models.DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "COALESCE(%(expressions)s, '9999-12-31')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
 
 
 def status_condition(status: str, day: datetime.date, *, path: str = "") -> Q:
@@ -62,12 +98,13 @@ def status_condition(status: str, day: datetime.date, *, path: str = "") -> Q:
     terminated = Q(**{f"{path}terminated_on__lte": day})
     not_yet_effective = Q(**{f"{path}effective_on__gt": day})
     ended = Q(**{f"{path}end_on__lt": day})
+    not_ended = Q(GreaterThanOrEqual(EndOrFarFuture(F(f"{path}end_on")), day))
     return {
         Status.DRAFT: ~signed,
         Status.TERMINATED: signed & terminated,
         Status.SIGNED: signed & ~terminated & not_yet_effective,
         Status.EXPIRED: signed & ~terminated & ~not_yet_effective & ended,
-        Status.IN_FORCE: signed & ~terminated & ~not_yet_effective & ~ended,
+        Status.IN_FORCE: signed & ~terminated & ~not_yet_effective & not_ended,
     }[Status(status)]
 
 
@@ -86,6 +123,33 @@ def declination_overdue_condition(day: datetime.date) -> Q:
         signed_on__isnull=True,
         parent__declination_deadline__lt=day,
     ) & status_condition(Status.IN_FORCE, day, path="parent__")
+
+
+def detail_prefetches(on: datetime.date | None = None) -> list:
+    """The rows a convention's page and PDF show, each kind in one query."""
+    from .content import Axis, Commitment
+    from .follow_up import Statement
+
+    commitments = Commitment.objects.select_related("bearer").order_by("position", "pk")
+    related = Convention.objects.with_status(on=on).order_by("-signed_on", "title")
+    return [
+        Prefetch("parties", Party.objects.select_related("partner")),
+        Prefetch("signatories", Signatory.objects.select_related("partner")),
+        Prefetch("axes", Axis.objects.prefetch_related(Prefetch("commitments", commitments))),
+        Prefetch(
+            "commitments", commitments.filter(axis__isnull=True), to_attr="general_commitments"
+        ),
+        "targets__results",
+        "amendments__changes",
+        "reviews",
+        "attachments",
+        Prefetch("statements", Statement.objects.select_related("organisation")),
+        Prefetch("successors", related),
+        Prefetch("declinations", related),
+        "audiences",
+        "themes",
+        "territories",
+    ]
 
 
 class ConventionQuerySet(models.QuerySet):
@@ -122,24 +186,34 @@ class ConventionQuerySet(models.QuerySet):
         """Conventions whose search document matches every word of `text`.
 
         PostgreSQL: French full-text search ignoring accents and case (websearch syntax:
-        "quoted phrase", -excluded, or), through the GIN index, ordered by relevance
-        (`search_rank`). SQLite: each folded word must appear in the folded document.
+        "quoted phrase", -excluded, or), through the GIN index of the stored vector. SQLite:
+        each folded word must appear in the folded document. The order is left as it was:
+        see by_relevance().
         """
         from ..search import fold
 
         if connections[self.db].vendor == "postgresql":
-            vector = SearchDocumentVector(F("search_document"))
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-            return (
-                self.alias(search_vector=vector)
-                .filter(search_vector=query)
-                .annotate(search_rank=SearchRank(vector, query))
-                .order_by("-search_rank", F("signed_on").desc(nulls_last=True), "pk")
-            )
+            return self.filter(search_vector=search_query(text))
         condition = Q()
         for word in fold(text).replace('"', " ").split():
             condition &= Q(search_document__contains=word)
         return self.filter(condition)
+
+    def by_relevance(self, text: str):
+        """The best matches for `text` first (`search_rank`), then the latest signed.
+
+        Ranking reads the vector of every match: the list only asks for it when the matches
+        are few (filters.RANKED_MATCHES). SQLite has no ranking: the order is left as it was.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return self
+        return self.annotate(
+            search_rank=SearchRank(F("search_vector"), search_query(text))
+        ).order_by("-search_rank", F("signed_on").desc(nulls_last=True), "pk")
+
+    def has_at_most(self, count: int) -> bool:
+        """Whether at most `count` rows match, reading no more than `count` + 1 of them."""
+        return self.order_by()[: count + 1].count() <= count
 
     def signed_between(self, first_year: int | None = None, last_year: int | None = None):
         """Signed in `first_year` or later and in `last_year` or earlier (either may be None)."""
@@ -266,43 +340,28 @@ class ConventionQuerySet(models.QuerySet):
     # Loading for display ------------------------------------------------------------------
 
     def for_list(self, on: datetime.date | None = None):
-        """Annotated with `db_status`, parties and their partners prefetched (list rows)."""
-        parties = Party.objects.select_related("partner").order_by("position", "pk")
-        return self.with_status(on=on).prefetch_related(Prefetch("parties", queryset=parties))
+        """Annotated with `db_status`, parties and their partners prefetched (list rows).
+
+        The long texts are left in the database: a row shows none of them (for_export() asks
+        for those it writes)."""
+        parties = (
+            Party.objects.select_related("partner")
+            .only("convention_id", "role", "position", *PARTNER_IN_LISTS)
+            .order_by("position", "pk")
+        )
+        return (
+            self.with_status(on=on)
+            .defer(*SEARCH_FIELDS, *LONG_TEXTS)
+            .prefetch_related(Prefetch("parties", queryset=parties))
+        )
+
+    def for_page(self, on: datetime.date | None = None):
+        """The convention of a page, without its rows (detail_prefetches() reads them)."""
+        return self.with_status(on=on).defer(*SEARCH_FIELDS).select_related("predecessor", "parent")
 
     def for_detail(self, on: datetime.date | None = None):
         """Everything the convention page and its PDF show, in a fixed number of queries."""
-        from .content import Axis, Commitment
-        from .follow_up import Statement
-
-        commitments = Commitment.objects.select_related("bearer").order_by("position", "pk")
-        related = Convention.objects.with_status(on=on).order_by("-signed_on", "title")
-        return (
-            self.with_status(on=on)
-            .select_related("predecessor", "parent")
-            .prefetch_related(
-                Prefetch("parties", Party.objects.select_related("partner")),
-                Prefetch("signatories", Signatory.objects.select_related("partner")),
-                Prefetch(
-                    "axes", Axis.objects.prefetch_related(Prefetch("commitments", commitments))
-                ),
-                Prefetch(
-                    "commitments",
-                    commitments.filter(axis__isnull=True),
-                    to_attr="general_commitments",
-                ),
-                "targets__results",
-                "amendments__changes",
-                "reviews",
-                "attachments",
-                Prefetch("statements", Statement.objects.select_related("organisation")),
-                Prefetch("successors", related),
-                Prefetch("declinations", related),
-                "audiences",
-                "themes",
-                "territories",
-            )
-        )
+        return self.for_page(on=on).prefetch_related(*detail_prefetches(on=on))
 
     def for_export(self, on: datetime.date | None = None):
         """`for_list()` plus the notice deadline, signatories, territories and themes."""
@@ -431,6 +490,12 @@ class Convention(models.Model):
     # Kept up to date by conventions/search.py; folded (lower case, no accents) so SQLite's
     # contains-search ignores accents too. PostgreSQL indexes it (GIN, migration 0002).
     search_document = models.TextField("texte indexé", blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=SearchDocumentVector("search_document"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        verbose_name="vecteur de recherche",
+    )
 
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -442,7 +507,7 @@ class Convention(models.Model):
     # change history.
     history = HistoricalRecords(
         m2m_fields=[audiences, themes, territories],
-        excluded_fields=["search_document", "version"],
+        excluded_fields=["search_document", "search_vector", "version"],
     )
     objects = ConventionQuerySet.as_manager()
 
@@ -450,9 +515,21 @@ class Convention(models.Model):
         verbose_name = "convention"
         verbose_name_plural = "conventions"
         ordering = ["-signed_on", "title"]
+        # The four dates every status condition reads, so that counting conventions in a
+        # status reads this index only, from today's date on for those in force
+        # (status_condition); the sort by end date, which also finds those in force. Created by
+        # migration 0007 on PostgreSQL only: the GIN index of the search vector, and the list's
+        # default order (latest signed first, drafts last: SQLite has no NULLS LAST in indexes).
         indexes = [
-            models.Index(fields=["signed_on"], name="convention_signed_on_idx"),
-            models.Index(fields=["end_on"], name="convention_end_on_idx"),
+            models.Index(
+                EndOrFarFuture("end_on"),
+                "end_on",
+                "effective_on",
+                "signed_on",
+                "terminated_on",
+                name="convention_status_dates_idx",
+            ),
+            models.Index(EndOrFarFuture("end_on"), "title", "id", name="convention_end_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,12 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
 
 from ..enums import AmendedField, AttachmentKind, ReviewKind
+from ..uploads import ATTACHMENT_HELP_TEXT, attachment_upload_to, validate_attachment
 from .convention import Convention
 
 
@@ -144,12 +146,20 @@ class Review(models.Model):
 
 
 class Attachment(models.Model):
+    """A file kept with the convention (the signed copy, an annex...): stored under a random
+    name, downloaded only through the convention's pages (see conventions/uploads.py)."""
+
     convention = models.ForeignKey(
         Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField("titre", max_length=255)
     kind = models.CharField("type", max_length=20, choices=AttachmentKind.choices)
-    file = models.FileField("fichier", upload_to="conventions/attachments/%Y/")
+    file = models.FileField(
+        "fichier",
+        upload_to=attachment_upload_to,
+        validators=[validate_attachment],
+        help_text=ATTACHMENT_HELP_TEXT,
+    )
     added_at = models.DateTimeField("ajoutée le", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -160,6 +170,9 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("conventions:attachment_download", args=[self.convention_id, self.pk])
 
 
 class Statement(models.Model):

@@ -3,14 +3,17 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import DisallowedRedirect
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from .. import dashboard, exports
+from .. import exports, filters, page_cache
 from ..enums import Status
 from ..filters import ConventionFilterSet
 from ..models import Convention
@@ -40,7 +43,7 @@ class DashboardView(CanViewConventions, TemplateView):
 
     @staticmethod
     def figures(day):
-        """The costly numbers, which dashboard.cached_figures() keeps for the day."""
+        """The costly numbers, which page_cache.cached_figures() keeps for the day."""
         conventions = Convention.objects.all()
         return {
             "in_force": conventions.in_force(on=day).count(),
@@ -53,7 +56,7 @@ class DashboardView(CanViewConventions, TemplateView):
 
     def get_context_data(self, **kwargs):
         conventions = Convention.objects.all()
-        figures = dashboard.cached_figures(self.figures)
+        figures = page_cache.cached_figures(self.figures)
         metrics = [
             (
                 "En vigueur",
@@ -95,7 +98,8 @@ class DashboardView(CanViewConventions, TemplateView):
         latest = (
             conventions.for_list()
             .filter(signed_on__isnull=False)
-            .order_by("-signed_on", "-pk")[:LATEST_SIGNATURES]
+            # The list's default order, through its index (convention_list_order_idx).
+            .order_by(F("signed_on").desc(nulls_last=True), "title", "pk")[:LATEST_SIGNATURES]
         )
         return super().get_context_data(
             metrics=metrics,
@@ -105,11 +109,40 @@ class DashboardView(CanViewConventions, TemplateView):
         )
 
 
+class CachedCountPaginator(Paginator):
+    """Counts the list's matches once per list key (page_cache.list_key)."""
+
+    def __init__(self, *args, cache_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        return page_cache.cached(
+            f"conventions:count:{self.cache_key}", lambda: super(CachedCountPaginator, self).count
+        )
+
+
+class CappedPaginator(Paginator):
+    """The pages of a search matching "plus de 1 000" conventions (filters.RANKED_MATCHES):
+    that many, without counting them all (counting every match of a common word reads all
+    their rows)."""
+
+    capped = True
+
+    @cached_property
+    def count(self) -> int:
+        return filters.RANKED_MATCHES
+
+
 class ConventionListView(CanViewConventions, ListView):
     template_name = "conventions/convention_list.html"
-    paginate_by = 20
+    paginate_by = 50
 
     def get_queryset(self):
+        self.list_key = page_cache.list_key(self.request.GET)
         self.filterset = filtered_conventions(self.request, Convention.objects.for_list())
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
@@ -117,13 +150,19 @@ class ConventionListView(CanViewConventions, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range or not a number shows the nearest page, never an error.
-        paginator = self.get_paginator(queryset, page_size)
+        if self.filterset.too_many_matches:
+            paginator = CappedPaginator(queryset, page_size)
+        else:
+            paginator = CachedCountPaginator(queryset, page_size, cache_key=self.list_key)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["ranked"] = self.filterset.ranked
+        context["list_key"] = self.list_key
+        context["filters_key"] = page_cache.filters_key(self.request.GET)
         context["form"] = self.filterset.form
         criteria = [key for key, value in self.request.GET.items() if value and key != "page"]
         context["has_filters"] = any(key != "tri" for key in criteria)
@@ -131,6 +170,16 @@ class ConventionListView(CanViewConventions, ListView):
             key != "q" for key in criteria
         )
         return context
+
+
+def criteria_explained(request):
+    """The list with the criteria of `request`, which says what is wrong with them: through a
+    redirect, or in place when they are too long for one (Django refuses a redirect of more
+    than 16 384 characters)."""
+    try:
+        return redirect(f"{reverse('conventions:convention_list')}?{request.GET.urlencode()}")
+    except DisallowedRedirect:
+        return ConventionListView.as_view()(request)
 
 
 class ConventionExportView(CanViewConventions, View):
@@ -141,6 +190,5 @@ class ConventionExportView(CanViewConventions, View):
             raise Http404("Format d'export inconnu.")
         filterset = filtered_conventions(request, Convention.objects.for_export())
         if filterset.is_bound and not filterset.is_valid():
-            # Show the list with the same parameters: it explains what is wrong.
-            return redirect(f"{reverse('conventions:convention_list')}?{request.GET.urlencode()}")
+            return criteria_explained(request)
         return self.renderers[fmt](filterset.qs)

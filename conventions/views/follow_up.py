@@ -9,14 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.forms.models import inlineformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
 from ..enums import ReviewKind
-from ..forms import DateInput, StaffFormMixin, kept_forms
+from ..forms import (
+    FIRST_DATE,
+    LAST_DATE,
+    DateInput,
+    LimitedRowsFormSet,
+    StaffFormMixin,
+    kept_forms,
+    row_limits,
+)
 from ..models import Commitment, Convention, Review, Target, TargetResult
 from ..services import commitment_follow_up, review_delete, review_save, target_results_save
 
@@ -263,7 +271,7 @@ class TargetResultForm(StaffFormMixin, forms.ModelForm):
         return value
 
 
-class TargetResultInlineFormSet(BaseInlineFormSet):
+class TargetResultInlineFormSet(LimitedRowsFormSet):
     """A target's values reached, one row a year: each year once."""
 
     def add_fields(self, form, index):
@@ -295,6 +303,8 @@ TargetResultFormSet = inlineformset_factory(
     formset=TargetResultInlineFormSet,
     extra=1,
     can_delete=True,
+    # One row a year, of the years a value may be entered for (TargetResult's constraint).
+    **row_limits(LAST_DATE.year - FIRST_DATE.year + 1),
 )
 
 

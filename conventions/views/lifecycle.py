@@ -15,7 +15,7 @@ from django.views import View
 from partners.models import Partner
 
 from ..enums import AmendedField, TerminationMethod
-from ..forms import DateInput, StaffFormMixin
+from ..forms import DateInput, StaffFormMixin, limit_months
 from ..models import Convention, Party
 from ..services import (
     DECLINATION_SCOPES,
@@ -173,6 +173,8 @@ class AmendmentForm(StaffFormMixin, forms.Form):
                 options["min_value"] = 0
             self.fields[name] = model_field.formfield(**options)
             self.fields[name].initial = getattr(convention, name)
+            if name in (AmendedField.NOTICE_MONTHS, AmendedField.REVIEW_EVERY_MONTHS):
+                limit_months(self.fields[name])
 
     @property
     def text_fields(self) -> list:

@@ -17,7 +17,6 @@ import io
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -26,7 +25,7 @@ from partners.models import Partner
 
 from .. import pdf
 from ..models import Convention
-from .browse import CanViewConventions, filtered_conventions
+from .browse import CanViewConventions, criteria_explained, filtered_conventions
 from .detail import ConventionDetailView
 
 STATUS_REFRESH_SECONDS = 3
@@ -40,7 +39,10 @@ def pdf_response(content: bytes, filename: str) -> FileResponse:
 
 
 class ConventionPdfView(ConventionDetailView):
-    """The summary of one convention: same permission and queryset as the convention page."""
+    """The summary of one convention: same permission as the convention page, all its rows."""
+
+    def get_queryset(self):
+        return Convention.objects.for_detail()
 
     def get(self, request, *args, **kwargs):
         convention = self.get_object()
@@ -70,6 +72,7 @@ class PartnerDossierView(DossierView):
         cover = pdf.DossierCover(
             title=f"Conventions avec {partner.short_name}",
             subtitle=partner.name if partner.acronym else "",
+            # Read from the storage by WeasyPrint (pdf.StorageUrlFetcher), never served publicly.
             logo_url=partner.logo.url if partner.logo else "",
         )
         filename = f"dossier-{partner.slug}-{timezone.localdate():%Y-%m-%d}.pdf"
@@ -96,8 +99,7 @@ class SelectionDossierView(DossierView):
     def get(self, request):
         filterset = filtered_conventions(request, Convention.objects.for_detail())
         if filterset.is_bound and not filterset.is_valid():
-            # The list with the same parameters explains what is wrong.
-            return redirect(f"{reverse('conventions:convention_list')}?{request.GET.urlencode()}")
+            return criteria_explained(request)
         cover = pdf.DossierCover(
             title="Sélection de conventions",
             criteria=filter_criteria(filterset) if filterset.is_bound else (),

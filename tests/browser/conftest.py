@@ -45,6 +45,37 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
 
 
+# Runs in every document before its own scripts; the Content-Security-Policy does not apply to it.
+CSP_RECORDER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "?"}`
+    + ` (${event.sourceFile || event.documentURI}:${event.lineNumber}) ${event.sample}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def csp_violations():
+    """What the Content-Security-Policy blocked in the test's pages, pop-up windows included."""
+    return []
+
+
+@pytest.fixture
+def context(context, csp_violations):
+    """Every page the test opens reports what the policy blocks: the test fails if anything was.
+
+    The report goes straight to Python, so a pop-up window that closes itself cannot lose it.
+    """
+    context.expose_binding("reportCspViolation", lambda source, text: csp_violations.append(text))
+    context.add_init_script(CSP_RECORDER)
+    yield context
+    for open_page in context.pages:
+        open_page.evaluate("0")  # let the reports already sent arrive
+    assert csp_violations == [], "the Content-Security-Policy blocked something"
+
+
 def make_user(username: str, role: str):
     groups = sync_roles()
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
@@ -82,7 +113,8 @@ def axe_violations(page):
     """Run axe-core on the current page; return the serious and critical violations."""
 
     def run():
-        page.add_script_tag(path=str(AXE_SCRIPT))
+        # Evaluated by Playwright rather than added as an inline <script>, which the policy blocks.
+        page.evaluate(AXE_SCRIPT.read_text())
         result = page.evaluate("async () => await axe.run(document)")
         return [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"

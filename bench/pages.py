@@ -1,0 +1,327 @@
+"""Server-side time of the staff pages on a large database, side by side with the Django admin.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/conv_bench .venv/bin/python bench/pages.py
+
+The database must hold generated data (`manage.py generate_data --conventions 100000`, see
+docs/performance.md) and be migrated. The script adds to it, once: three users ("bench-lecteur",
+a reader, "bench-editeur", an editor, and "bench-admin", a superuser) and, if no convention has
+6 axes of 5 commitments, the commitments that give one convention that shape.
+
+Each page is requested through Django's test client (every middleware, the session read, the
+queries, the templates), in one process with a persistent database connection as in production
+(CONN_MAX_AGE). Warm-up requests are not counted; the project's list and the admin changelist are
+requested alternately, so that both see the same machine. Times are p50/p95 over --runs requests.
+Exit status 1 when a target is missed; --only NAME runs one scenario.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LIST_P95_MS = 60
+LIST_ADMIN_RATIO = 3
+SEARCH_MS = 20
+DETAIL_MS = 30
+DASHBOARD_MS = 100
+SEARCH_INDEX = "convention_search_idx"
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/conv_bench"
+    )
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.setdefault("CONN_MAX_AGE", "600")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+@dataclass
+class Timing:
+    label: str
+    times: list[float]
+    queries: int
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times) * 1000
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.times, n=20, method="inclusive")[18] * 1000
+
+
+def clients():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from accounts.roles import EDITOR, READER, sync_roles
+
+    user_model = get_user_model()
+    reader, _ = user_model.objects.get_or_create(username="bench-lecteur")
+    reader.groups.add(sync_roles()[READER])
+    editor, _ = user_model.objects.get_or_create(username="bench-editeur")
+    editor.groups.add(sync_roles()[EDITOR])
+    admin, _ = user_model.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    staff, editing, superuser = Client(), Client(), Client()
+    staff.force_login(reader)
+    editing.force_login(editor)
+    superuser.force_login(admin)
+    return staff, editing, superuser
+
+
+def get(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: HTTP {response.status_code}")
+    return response
+
+
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        get(client, url)
+    return len(queries)
+
+
+def measure(pairs: list[tuple[str, object, str]], runs: int, before=None) -> list[Timing]:
+    """Time each (label, client, url), alternating between them run after run."""
+    for _ in range(3):
+        for _, client, url in pairs:
+            if before:
+                before()
+            get(client, url)
+    times = {label: [] for label, _, _ in pairs}
+    for _ in range(runs):
+        for label, client, url in pairs:
+            if before:
+                before()
+            start = time.perf_counter()
+            get(client, url)
+            times[label].append(time.perf_counter() - start)
+    return [Timing(label, times[label], count_queries(client, url)) for label, client, url in pairs]
+
+
+def row(timing: Timing, target: str, met: bool) -> str:
+    verdict = "met" if met else "MISSED"
+    return (
+        f"| {timing.label} | {timing.p50:.1f} | {timing.p95:.1f} | {timing.queries} "
+        f"| {target}: {verdict} |"
+    )
+
+
+def list_scenarios(runs: int, staff, superuser) -> tuple[list[str], bool]:
+    """The conventions list (50 rows) against the admin changelist (50 rows), same filters."""
+    from conventions import page_cache
+    from conventions.models import Party
+    from partners.enums import PartnerKind
+
+    mission_locale = (
+        Party.objects.filter(partner__kind=PartnerKind.MISSION_LOCALE)
+        .values_list("partner_id", "partner__slug")
+        .order_by("partner_id")
+        .first()
+    )
+    admin = "/admin/conventions/convention/"
+    cases = [
+        ("no filter, default sort", "/conventions/", admin),
+        (
+            "in force, sorted by end date",
+            "/conventions/?statut=in_force&tri=fin",
+            f"{admin}?statut=in_force&o=7",
+        ),
+        (
+            "one kind, signed in 2018, by title",
+            "/conventions/?type=partnership&signee_de=2018&signee_a=2018&tri=intitule",
+            f"{admin}?kind__exact=partnership&annee=2018&o=2",
+        ),
+        (
+            "one Mission Locale, latest signed first",
+            f"/conventions/?partenaire={mission_locale[1]}&tri=-signature",
+            f"{admin}?parties__partner__id__exact={mission_locale[0]}&o=-6",
+        ),
+    ]
+    lines, ok = [], True
+    for label, ours, theirs in cases:
+        # Computed: as after a write to a convention, before each request (its rows and count
+        # are computed again; the filter panel only changes with partners and taxonomies).
+        computed, django_admin = measure(
+            [(f"list, computed: {label}", staff, ours), (f"admin: {label}", superuser, theirs)],
+            runs,
+            before=page_cache.registry_changed,
+        )
+        (cached,) = measure([(f"list, cached: {label}", staff, ours)], runs)
+        for timing in (computed, cached):
+            ratio = django_admin.p95 / timing.p95
+            met = timing.p95 <= LIST_P95_MS and ratio >= LIST_ADMIN_RATIO
+            ok &= met
+            lines.append(row(timing, f"p95 <= {LIST_P95_MS} ms, {ratio:.1f}x the admin", met))
+        lines.append(row(django_admin, "baseline", True))
+    return lines, ok
+
+
+def list_order(queryset):
+    """The list's default order (views.browse.filtered_conventions)."""
+    from django.db.models import F
+
+    return queryset.order_by(F("signed_on").desc(nulls_last=True), "title", "pk")
+
+
+def search_queries(text: str, runs: int) -> Timing:
+    """The database part of a search as the list runs it: how many match, up to the number it
+    ranks (filters.RANKED_MATCHES), then the first page, by relevance when that few match."""
+    from conventions.filters import RANKED_MATCHES
+    from conventions.models import Convention
+
+    def run():
+        found = list_order(Convention.objects.for_list()).search(text)
+        if found.has_at_most(RANKED_MATCHES):
+            found = found.by_relevance(text)
+        list(found[:50])
+
+    times = []
+    for number in range(runs + 3):
+        start = time.perf_counter()
+        run()
+        if number >= 3:
+            times.append(time.perf_counter() - start)
+    return Timing(f"search queries: {text}", times, 3)
+
+
+def search_plan(text: str) -> str:
+    from conventions.models import Convention
+
+    return list_order(Convention.objects.for_list()).search(text)[:50].explain()
+
+
+def search_scenarios(runs: int, staff) -> tuple[list[str], bool]:
+    from urllib.parse import quote
+
+    from conventions import page_cache
+    from conventions.models import Convention
+
+    lines, ok = [], True
+    for text in ("Académie de police", "mobilité internationale", "Lyon", "emploi"):
+        hits = Convention.objects.search(text).count()
+        plan = search_plan(text)
+        uses_index = SEARCH_INDEX in plan
+        queries = search_queries(text, runs)
+        queries.label += f" ({hits} matches)"
+        met = queries.p95 <= SEARCH_MS and uses_index
+        ok &= met
+        index = "GIN index used" if uses_index else "GIN index NOT used"
+        lines.append(row(queries, f"p95 <= {SEARCH_MS} ms, {index}", met))
+        url = f"/conventions/?q={quote(text)}"
+        label = f"search page, computed: {text}"
+        (page,) = measure([(label, staff, url)], runs, page_cache.registry_changed)
+        lines.append(row(page, f"list target, p95 <= {LIST_P95_MS} ms", page.p95 <= LIST_P95_MS))
+    return lines, ok
+
+
+def convention_with_six_axes_of_five():
+    """A convention with 6 axes of 5 commitments each, completed once if none exists."""
+    from django.db.models import Count, Max
+
+    from conventions.models import Axis, Commitment, Convention
+
+    shaped = (
+        Convention.objects.annotate(axes_count=Count("axes", distinct=True))
+        .filter(axes_count=6, signed_on__isnull=False)
+        .order_by("pk")
+    )
+    for convention in shaped[:200]:
+        counts = [axis.commitments.count() for axis in convention.axes.all()]
+        if counts == [5] * 6:
+            return convention
+    convention = shaped.first()
+    added = []
+    for axis in Axis.objects.filter(convention=convention).annotate(
+        n=Count("commitments"), last=Max("commitments__position")
+    ):
+        for position in range((axis.last or 0) + 1, (axis.last or 0) + 1 + 5 - axis.n):
+            added.append(
+                Commitment(
+                    convention=convention,
+                    axis=axis,
+                    position=position,
+                    text="Action ajoutée pour la mesure : accompagner les jeunes vers l'emploi.",
+                )
+            )
+    Commitment.objects.bulk_create(added)
+    return convention
+
+
+def detail_and_dashboard(runs: int, staff, editor) -> tuple[list[str], bool]:
+    from django.core.cache import cache
+
+    convention = convention_with_six_axes_of_five()
+    from conventions import page_cache
+
+    url = f"/conventions/{convention.pk}/"
+    label = f"convention page, 6 axes x 5 ({convention.reference})"
+    (detail,) = measure([(f"{label}, reader, cached", staff, url)], runs)
+    (computed,) = measure(
+        [(f"{label}, reader, computed", staff, url)], runs, page_cache.registry_changed
+    )
+    (editing,) = measure([(f"{label}, editor (never cached)", editor, url)], runs)
+    (cold,) = measure([("dashboard, figures computed", staff, "/")], max(5, runs // 5), cache.clear)
+    (warm,) = measure([("dashboard, figures cached", staff, "/")], runs)
+    lines = [
+        row(detail, f"p95 <= {DETAIL_MS} ms", detail.p95 <= DETAIL_MS),
+        row(computed, "after a write", True),
+        row(editing, "with its follow-up forms", True),
+        row(cold, "first visit of the day (or after a write)", True),
+        row(warm, f"p95 <= {DASHBOARD_MS} ms", warm.p95 <= DASHBOARD_MS),
+    ]
+    return lines, detail.p95 <= DETAIL_MS and warm.p95 <= DASHBOARD_MS
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--only", choices=["list", "search", "detail"])
+    args = parser.parse_args()
+    setup_django()
+    from conventions.models import Convention
+
+    staff, editor, superuser = clients()
+    print(f"{Convention.objects.count()} conventions, {args.runs} runs per page\n")
+    print("| page | p50 (ms) | p95 (ms) | queries | target |")
+    print("| --- | --- | --- | --- | --- |")
+    ok = True
+    scenarios = {
+        "list": lambda: list_scenarios(args.runs, staff, superuser),
+        "search": lambda: search_scenarios(args.runs, staff),
+        "detail": lambda: detail_and_dashboard(args.runs, staff, editor),
+    }
+    for name, scenario in scenarios.items():
+        if args.only and name != args.only:
+            continue
+        lines, met = scenario()
+        ok &= met
+        print("\n".join(lines), flush=True)
+    plan = search_plan("Lyon")
+    print("\nEXPLAIN of the search for « Lyon » (first 50 rows):\n")
+    print(re.sub(r"^", "    ", plan, flags=re.M))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
