@@ -21,12 +21,6 @@ def ago(**delta) -> datetime.date:
 
 
 @pytest.fixture
-def reader_client(client):
-    client.force_login(RoleUserFactory(role=READER))
-    return client
-
-
-@pytest.fixture
 def watched():
     """One convention per watch list of the dashboard, plus some that are in none."""
     ConventionFactory(title="Finit bientôt", signed_on=ago(months=33), notice_months=2)

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import EDITOR, READER
+from accounts.roles import EDITOR
 from conventions import page_cache, services
 from tests.factories import (
     AxisFactory,
@@ -32,12 +32,6 @@ TODAY = timezone.localdate()
 
 def ago(**delta) -> datetime.date:
     return TODAY - relativedelta(**delta)
-
-
-@pytest.fixture
-def reader_client(client):
-    client.force_login(RoleUserFactory(role=READER))
-    return client
 
 
 def numbers(client) -> dict[str, int]:

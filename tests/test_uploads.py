@@ -461,3 +461,25 @@ def test_editor_removes_an_attachment_and_its_file(
     assert not convention.attachments.exists()
     assert not default_storage.exists(name)
     assert Attachment.history.filter(history_type="-").get().history_user == editor
+
+
+def test_attachment_pages_queries_do_not_grow_with_the_conventions_attachments(
+    editor_client,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries(convention) -> list[int]:
+        attachment = convention.attachments.first()
+        delete = reverse("conventions:attachment_delete", args=[convention.pk, attachment.pk])
+        counts = []
+        for url in (create_url(convention), delete, download_url(attachment)):
+            with CaptureQueriesContext(connection) as queries:
+                assert editor_client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    small = AttachmentFactory().convention
+    large = AttachmentFactory().convention
+    AttachmentFactory.create_batch(8, convention=large)
+    assert count_queries(large) == count_queries(small)
