@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self):
+        from . import backends  # noqa: F401  (its receivers renew the roles' token)
         from .middleware import start_activity_clock
 
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

@@ -168,7 +168,14 @@ def list_scenarios(runs: int, staff, superuser) -> tuple[list[str], bool]:
             before=page_cache.registry_changed,
         )
         (cached,) = measure([(f"list, cached: {label}", staff, ours)], runs)
-        for timing in (computed, cached):
+        # Nothing cached: as after a write to a partner (its name may show in any row and in
+        # the filter panel), or the first visit of a page on a new day.
+        (cold,) = measure(
+            [(f"list, nothing cached: {label}", staff, ours)],
+            runs,
+            before=lambda: (page_cache.registry_changed(), page_cache.reference_changed()),
+        )
+        for timing in (computed, cached, cold):
             ratio = django_admin.p95 / timing.p95
             met = timing.p95 <= LIST_P95_MS and ratio >= LIST_ADMIN_RATIO
             ok &= met

@@ -57,7 +57,7 @@ def convention_rows(conventions: Iterable) -> Iterator[list]:
             convention.get_kind_display(),
             convention.get_scope_display(),
             convention.current_status.label,
-            ", ".join(safe_text(str(party.partner)) for party in convention.parties.all()),
+            ", ".join(safe_text(str(party.partner)) for party in convention.party_list),
             "; ".join(safe_text(signatory_label(s)) for s in convention.signatories.all()),
             convention.signed_on,
             safe_text(convention.signed_at),

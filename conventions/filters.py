@@ -26,6 +26,7 @@ from partners.regions import REGION_KINDS
 from .enums import ConventionKind, DeclinationProgress, Scope, Status
 from .models import Audience, Convention, Theme
 from .models.convention import EndOrFarFuture
+from .widgets import FastSelect
 
 MAX_MONTHS = 120
 # A search is ordered by relevance when it matches at most this many conventions (ranking
@@ -101,7 +102,7 @@ class ConventionFilterSet(django_filters.FilterSet):
     )
     partenaire = django_filters.ModelChoiceFilter(
         label="Partenaire",
-        queryset=Partner.objects.order_by("name"),
+        queryset=Partner.objects.only("slug", "name", "acronym").order_by("name"),
         to_field_name="slug",
         field_name="parties__partner",
         empty_label="Tous les partenaires",
@@ -206,7 +207,8 @@ class ConventionFilterSet(django_filters.FilterSet):
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"
             elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
+                attrs = {**widget.attrs, "class": "form-select"}
+                field.widget = FastSelect(attrs=attrs, choices=widget.choices)
             else:
                 widget.attrs["class"] = "form-control"
         self.form.fields["q"].widget.input_type = "search"

@@ -7,7 +7,9 @@ parties take most of the page's time) are what the staff pages spend their time 
 change when a convention, one of its rows, a partner or a taxonomy entry is written, or at
 midnight (statuses and deadlines are relative to the day). So they are cached under keys holding
 a generation token, which the receivers renew on any such write (`registry_changed`: see
-versioning.py for the conventions and their rows, and the receivers below). The cache is the one
+versioning.py for the conventions and their rows, and the receivers below). Each convention's
+row in the list is kept under its own version instead (`row_keys`): after a write, a page of the
+list renders again only the rows that changed. The cache is the one
 of the settings: Redis shared by every app server, else a directory shared by the workers of one.
 """
 
@@ -15,6 +17,7 @@ import datetime
 import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -35,15 +38,18 @@ FIGURES_TIMEOUT = 24 * 60 * 60
 LIST_TIMEOUT = 24 * 60 * 60
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
-def generation(key: str = GENERATION_KEY) -> str:
-    token = cache.get(key)
-    if token is None:
-        # Evicted or never set: a fresh token, never one that anything was cached under.
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        token = cache.get(key)
-    return token
+def generations(*keys: str) -> list[str]:
+    """The tokens of `keys`, in one round trip to the cache."""
+    tokens = cache.get_many(keys)
+    for key in keys:
+        if key not in tokens:
+            # Evicted or never set: a fresh token, never one that anything was cached under.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            tokens[key] = cache.get(key)
+    return [tokens[key] for key in keys]
 
 
 def cached(key: str, compute: Callable[[], T], timeout: int = LIST_TIMEOUT) -> T:
@@ -57,7 +63,8 @@ def cached(key: str, compute: Callable[[], T], timeout: int = LIST_TIMEOUT) -> T
 def cached_figures(compute: Callable[[datetime.date], T]) -> T:
     """`compute(today)`, from the cache unless a convention changed since, or the day did."""
     day = timezone.localdate()
-    key = f"dashboard:figures:{day.isoformat()}:{generation()}"
+    (conventions,) = generations(GENERATION_KEY)
+    key = f"dashboard:figures:{day.isoformat()}:{conventions}"
     return cached(key, lambda: compute(day), timeout=FIGURES_TIMEOUT)
 
 
@@ -66,22 +73,62 @@ def _digest(params) -> str:
     return hashlib.md5(criteria.encode(), usedforsecurity=False).hexdigest()
 
 
-def list_key(params) -> str:
-    """A page of the conventions list (its rows, as `{% cache %}` fragment of
-    convention_list.html, and its count, views.browse.CachedCountPaginator): its parameters,
-    as of today (statuses change at midnight), of the conventions and of the partners (their
-    names show in the rows)."""
+@dataclass(frozen=True)
+class ListKeys:
+    """The keys of what a page of the conventions list keeps (views.browse.ConventionListView).
+
+    - filters: the filter panel. Its options are partners, territories, themes and audiences,
+      whatever the page; conventions only name the national one of `declinaison_de`.
+    - results: the page's rows and count, as of today (statuses change at midnight), of the
+      conventions and of the partners (their names show in the rows).
+    - count: the number of matches, shared by every page of the same criteria.
+    """
+
+    filters: str
+    results: str
+    count: str
+
+
+def list_keys(params) -> ListKeys:
+    conventions, references = generations(GENERATION_KEY, REFERENCE_GENERATION_KEY)
     day = timezone.localdate().isoformat()
-    return f"{day}:{generation()}:{generation(REFERENCE_GENERATION_KEY)}:{_digest(params)}"
-
-
-def filters_key(params) -> str:
-    """The list's filter panel: its options are partners, territories, themes and audiences,
-    whatever the page; conventions only name the national one of `declinaison_de`."""
     criteria = params.copy()
     criteria.pop("page", None)
-    conventions = generation() if "declinaison_de" in criteria else ""
-    return f"{generation(REFERENCE_GENERATION_KEY)}:{conventions}:{_digest(criteria)}"
+    criteria_digest = _digest(criteria)
+    national = conventions if "declinaison_de" in criteria else ""
+    return ListKeys(
+        filters=f"conventions:filters:{references}:{national}:{criteria_digest}",
+        results=f"conventions:results:{day}:{conventions}:{references}:{_digest(params)}",
+        count=f"conventions:count:{day}:{conventions}:{references}:{criteria_digest}",
+    )
+
+
+def cached_many(keys: dict[K, str], render: Callable[[list[K]], dict[K, str]]) -> dict[K, str]:
+    """The HTML kept under each of `keys` ({name: cache key}), read in one round trip; those
+    missing are rendered by `render(their names)` and kept for the day."""
+    found = cache.get_many(keys.values())
+    missing = [name for name, key in keys.items() if key not in found]
+    rendered = render(missing) if missing else {}
+    if rendered:
+        cache.set_many({keys[name]: html for name, html in rendered.items()}, LIST_TIMEOUT)
+    return {
+        name: found[key] if key in found else rendered[name]
+        for name, key in keys.items()
+        if key in found or name in rendered
+    }
+
+
+def row_keys(stamps) -> dict[int, str]:
+    """The keys of the conventions' rows in lists, from their (pk, version, updated_at): a row
+    changes with its convention or one of its rows (the version), with the day (its status)
+    and with the partners (their names). updated_at tells apart two conventions that had the
+    same id and version in different data (generated again, restored)."""
+    day = timezone.localdate().isoformat()
+    (references,) = generations(REFERENCE_GENERATION_KEY)
+    return {
+        pk: f"conventions:row:{pk}:{version}:{updated_at.timestamp()}:{day}:{references}"
+        for pk, version, updated_at in stamps
+    }
 
 
 def convention_page_key(convention, user) -> str:
@@ -89,10 +136,8 @@ def convention_page_key(convention, user) -> str:
     declinations) and partners, as of today; the buttons a reader's rights show."""
     rights = f"{user.has_perm('conventions.add_convention'):d}{user.is_staff:d}"
     day = timezone.localdate().isoformat()
-    return (
-        f"convention-page:{convention.pk}:{day}:{generation()}:"
-        f"{generation(REFERENCE_GENERATION_KEY)}:{rights}"
-    )
+    conventions, references = generations(GENERATION_KEY, REFERENCE_GENERATION_KEY)
+    return f"convention-page:{convention.pk}:{day}:{conventions}:{references}:{rights}"
 
 
 def _renewer(key: str) -> Callable[..., None]:

@@ -18,6 +18,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.lists import listed as listed_conventions
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def reader_client(client):
 
 
 def titles(response) -> list[str]:
-    return [convention.title for convention in response.context["object_list"]]
+    return [convention.title for convention in listed_conventions(response)]
 
 
 def listed(client, **params) -> list[str]:
@@ -261,7 +262,7 @@ def test_invalid_filters_show_a_french_error_next_to_the_field(reader_client, pa
     assert "Certains critères sont invalides" in html
     for error in errors:
         assert error in html
-    assert list(response.context["object_list"]) == []
+    assert list(listed_conventions(response)) == []
 
 
 # Sorting and pagination --------------------------------------------------------------------------
@@ -304,12 +305,12 @@ def test_pagination_shows_50_rows_and_its_links_keep_the_filters(reader_client):
     ConventionFactory.create_batch(55, kind=ConventionKind.FINANCIAL)
     ConventionFactory(title="Autre type")
     response = reader_client.get(URL, {"type": "financial", "tri": "intitule"})
-    assert len(response.context["object_list"]) == 50
+    assert len(listed_conventions(response)) == 50
     html = response.content.decode()
     assert 'href="?type=financial&amp;tri=intitule&amp;page=2"' in html
     assert "Page 1 sur 2" in html
     second = reader_client.get(URL, {"type": "financial", "tri": "intitule", "page": 2})
-    assert len(second.context["object_list"]) == 5
+    assert len(listed_conventions(second)) == 5
     assert 'href="?type=financial&amp;tri=intitule&amp;page=1"' in second.content.decode()
 
 
@@ -318,7 +319,7 @@ def test_a_wrong_page_number_shows_a_page_not_an_error(reader_client, page):
     ConventionFactory.create_batch(3)
     response = reader_client.get(URL, {"page": page})
     assert response.status_code == 200
-    assert len(response.context["object_list"]) == 3
+    assert len(listed_conventions(response)) == 3
 
 
 def test_export_links_keep_the_current_filters(reader_client):

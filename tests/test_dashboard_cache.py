@@ -20,6 +20,7 @@ from tests.factories import (
     CommitmentFactory,
     ConventionFactory,
     PartnerFactory,
+    PartyFactory,
     ReviewFactory,
     RoleUserFactory,
 )
@@ -53,7 +54,9 @@ def test_a_second_visit_does_not_count_again(reader_client):
         reader_client.get(URL)
     counting = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counting) >= 6  # the five watch lists and the signatures per year
-    assert len(second) == len(first) - len(counting)
+    # The permissions are kept too (accounts/backends.py).
+    permissions = [q for q in first.captured_queries if "auth_permission" in q["sql"]]
+    assert len(second) == len(first) - len(counting) - len(permissions)
     assert not [q for q in second.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
@@ -217,14 +220,75 @@ def test_the_filter_panel_follows_a_renamed_partner(reader_client, unml):
     assert "Maires de France" in reader_client.get(LIST_URL).content.decode()
 
 
-def test_each_day_and_each_set_of_parameters_has_its_own_list_key(monkeypatch):
+def test_each_day_and_each_set_of_parameters_has_its_own_list_keys(monkeypatch):
     from django.http import QueryDict
 
-    today = page_cache.list_key(QueryDict("statut=in_force&page=2"))
-    assert today == page_cache.list_key(QueryDict("page=2&statut=in_force"))
-    assert today != page_cache.list_key(QueryDict("statut=in_force&page=3"))
+    today = page_cache.list_keys(QueryDict("statut=in_force&page=2"))
+    assert today == page_cache.list_keys(QueryDict("page=2&statut=in_force"))
+    next_page = page_cache.list_keys(QueryDict("statut=in_force&page=3"))
+    assert next_page.results != today.results
+    # Every page of the same criteria shares the count and the filter panel.
+    assert (next_page.count, next_page.filters) == (today.count, today.filters)
+    other = page_cache.list_keys(QueryDict("statut=expired&page=2"))
+    assert other.count != today.count and other.filters != today.filters
     monkeypatch.setattr(page_cache.timezone, "localdate", lambda: TODAY + datetime.timedelta(1))
-    assert today != page_cache.list_key(QueryDict("statut=in_force&page=2"))
+    tomorrow = page_cache.list_keys(QueryDict("statut=in_force&page=2"))
+    assert (tomorrow.results, tomorrow.count) != (today.results, today.count)
+
+
+def test_a_list_page_seen_before_costs_no_query_but_the_users(reader_client, unml):
+    ConventionFactory(title="Accord-cadre", parties=[unml])
+    reader_client.get(LIST_URL + "?tri=intitule")
+    with CaptureQueriesContext(connection) as queries:
+        html = reader_client.get(LIST_URL + "?tri=intitule").content.decode()
+    assert "Filtres et tri" in html and "Accord-cadre" in html and "1 convention" in html
+    tables = {
+        table
+        for q in queries
+        for table in ("convention", "partner", "territory")
+        if table in q["sql"]
+    }
+    assert not tables
+
+
+def test_the_other_pages_of_the_same_criteria_are_not_counted_again(reader_client, unml):
+    ConventionFactory.create_batch(51, parties=[unml])
+    assert "51 conventions" in reader_client.get(LIST_URL).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = reader_client.get(LIST_URL + "?page=2").content.decode()
+    assert "51 conventions" in html and "Page 2 sur 2" in html
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_after_a_write_only_the_changed_rows_are_rendered_again(reader_client, unml):
+    changed = ConventionFactory(title="Modifiée", parties=[unml])
+    ConventionFactory(title="Inchangée", parties=[unml])
+    newcomer = PartnerFactory(name="Nouveau partenaire")
+    reader_client.get(LIST_URL)
+    PartyFactory(convention=changed, partner=newcomer)
+    with CaptureQueriesContext(connection) as queries:
+        html = reader_client.get(LIST_URL).content.decode()
+    assert "Nouveau partenaire" in html and "Inchangée" in html
+    (parties,) = [q["sql"] for q in queries if 'FROM "conventions_party"' in q["sql"]]
+    assert f"IN ({changed.pk})" in parties
+
+
+def test_a_row_follows_its_partners_names(reader_client, unml):
+    amf = PartnerFactory(name="Association des maires de France", acronym="AMF")
+    ConventionFactory(parties=[unml, amf])
+    assert "AMF</abbr>" in reader_client.get(LIST_URL).content.decode()
+    amf.acronym = "AMRF"
+    amf.save()
+    assert "AMRF</abbr>" in reader_client.get(LIST_URL).content.decode()
+
+
+def test_a_row_shows_the_status_of_the_day(reader_client, unml, monkeypatch):
+    convention = ConventionFactory(parties=[unml], signed_on=ago(months=11), duration_months=12)
+    assert "status-in_force" in reader_client.get(LIST_URL).content.decode()
+    next_day = convention.end_on + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: next_day)
+    html = reader_client.get(LIST_URL).content.decode()
+    assert "status-in_force" not in html and "status-expired" in html
 
 
 # The convention page: the same for every reader, kept until a write ------------------------

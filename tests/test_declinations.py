@@ -28,6 +28,7 @@ from tests.factories import (
     RoleUserFactory,
     role_user,
 )
+from tests.lists import listed as listed_conventions
 from tests.test_convention_form import page
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +215,7 @@ def test_dashboard_list_filter_and_reminders_name_the_same_conventions(client):
     metric = {label: count for label, count, _, _ in dashboard.context["metrics"]}
     assert metric["Déclinaisons locales en retard"] == len(expected)
     listed = client.get(reverse("conventions:convention_list"), {"declinaison_en_retard": 1})
-    assert {c.title for c in listed.context["object_list"]} == expected
+    assert {c.title for c in listed_conventions(listed)} == expected
     ReminderPreferences.objects.create(
         user=user,
         remind_ending=False,
@@ -498,7 +499,7 @@ def test_list_filters_declinations_by_region_and_progress(client, rollout):
     def listed(**params) -> set[int]:
         response = client.get(url, params)
         assert response.status_code == 200
-        return {c.pk for c in response.context["object_list"]}
+        return {c.pk for c in listed_conventions(response)}
 
     # The national convention itself has no region: it never shows among declinations.
     assert listed(region_declinaison="non-renseignee") == {

@@ -119,7 +119,7 @@ def assert_listed(response, before) -> None:
     form = response.context["form"]
     if form.errors:
         assert_refused(response, before)
-        assert not response.context["object_list"]
+        assert not response.context["convention_ids"]
         return
     event("listed")
     assert response.status_code == 200
@@ -292,5 +292,5 @@ def test_nul_byte_in_the_search_or_the_sort_is_explained_in_french(signed_in, pa
     response = signed_in.get(LIST_URL, params)
     assert response.status_code == 200
     assert response.context["form"].errors
-    assert not response.context["object_list"]
+    assert not response.context["convention_ids"]
     content_of(response)

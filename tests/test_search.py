@@ -13,6 +13,7 @@ from tests.factories import (
     PartnerFactory,
     SignatoryFactory,
 )
+from tests.lists import listed
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +176,7 @@ def test_the_list_ranks_a_search_with_few_matches(reader_client, unml):
     often = ConventionFactory(title="Les maires et les Missions Locales", parties=[unml])
     AxisFactory(convention=often, title="Maires et jeunes", description="Réunir les maires")
     response = reader_client.get("/conventions/", {"q": "maires"})
-    assert list(response.context["object_list"]) == [often, once]
+    assert list(listed(response)) == [often, once]
     assert response.context["ranked"]
     assert "2 conventions" in response.content.decode()
 
@@ -196,7 +197,7 @@ def test_a_search_matching_too_many_to_rank_shows_the_latest_first_and_stops_cou
     assert not response.context["ranked"]
     assert "Plus de 2 conventions" in html
     assert "les plus récemment signées d'abord" in html
-    assert [c.title for c in response.context["object_list"]] == [
+    assert [c.title for c in listed(response)] == [
         "Mobilité des jeunes 2023",
         "Mobilité des jeunes 2021",
     ]

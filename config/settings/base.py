@@ -91,7 +91,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="conventions-unml"),
         }
@@ -113,9 +113,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # wherever they are; not the address alone, so that an office behind one address is not locked
 # because one person mistyped. The lockout ends at the time the page gives: trying again while
 # locked does not push it back. A successful sign-in clears the failures.
+# Then Django's users and passwords, their permissions kept in the cache (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedPermissionsBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))

@@ -45,7 +45,9 @@ DECLINING_PARTNER_KINDS = (PartnerKind.MISSION_LOCALE, PartnerKind.REGIONAL_ASSO
 SEARCH_CONFIG = "french_unaccent"
 # Derived for the search only: pages and exports never read them.
 SEARCH_FIELDS = ("search_document", "search_vector")
-# What lists of conventions leave out (ConventionQuerySet.for_list).
+# What a row of a list of conventions shows (ConventionQuerySet.for_list), and what exports of
+# conventions leave out (for_export).
+LIST_FIELDS = ("reference", "title", "kind", "signed_on", "end_on")
 LONG_TEXTS = ("summary", "preamble", "objectives", "follow_up", "communication")
 PARTNER_IN_LISTS = ("partner__name", "partner__acronym", "partner__slug", "partner__kind")
 
@@ -339,21 +341,21 @@ class ConventionQuerySet(models.QuerySet):
 
     # Loading for display ------------------------------------------------------------------
 
-    def for_list(self, on: datetime.date | None = None):
-        """Annotated with `db_status`, parties and their partners prefetched (list rows).
-
-        The long texts are left in the database: a row shows none of them (for_export() asks
-        for those it writes)."""
+    def with_party_list(self, on: datetime.date | None = None):
+        """Annotated with `db_status`; its parties, with their partners' names, in
+        `party_list` (a plain list: no queryset built per convention)."""
         parties = (
             Party.objects.select_related("partner")
             .only("convention_id", "role", "position", *PARTNER_IN_LISTS)
             .order_by("position", "pk")
         )
-        return (
-            self.with_status(on=on)
-            .defer(*SEARCH_FIELDS, *LONG_TEXTS)
-            .prefetch_related(Prefetch("parties", queryset=parties))
+        return self.with_status(on=on).prefetch_related(
+            Prefetch("parties", queryset=parties, to_attr="party_list")
         )
+
+    def for_list(self, on: datetime.date | None = None):
+        """What a row of a list shows (LIST_FIELDS, `db_status`, `party_list`), nothing more."""
+        return self.with_party_list(on=on).only(*LIST_FIELDS)
 
     def for_page(self, on: datetime.date | None = None):
         """The convention of a page, without its rows (detail_prefetches() reads them)."""
@@ -364,10 +366,12 @@ class ConventionQuerySet(models.QuerySet):
         return self.for_page(on=on).prefetch_related(*detail_prefetches(on=on))
 
     def for_export(self, on: datetime.date | None = None):
-        """`for_list()` plus the notice deadline, signatories, territories and themes."""
+        """A list's row plus the notice deadline, signatories, territories and themes; not the
+        long texts nor the search columns."""
         signatories = Signatory.objects.order_by("position", "pk")
         return (
-            self.for_list(on=on)
+            self.with_party_list(on=on)
+            .defer(*SEARCH_FIELDS, *LONG_TEXTS)
             .with_notice_deadline()
             .prefetch_related(
                 Prefetch("signatories", queryset=signatories), "territories", "themes"
