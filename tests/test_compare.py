@@ -401,6 +401,9 @@ def _fill(convention, axes: int) -> None:
 
 
 def count_queries(client, url) -> int:
+    # Once before counting: the user's permissions are then in the cache (accounts/backends.py),
+    # whatever roles the test gave meanwhile.
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         page(client.get(url))
     return len(queries)

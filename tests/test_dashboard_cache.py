@@ -147,7 +147,7 @@ def redis_cache(settings):
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": prefix,
         }
@@ -177,6 +177,13 @@ def test_with_redis_the_dashboard_is_cached_and_counted_again_after_a_write(
     assert not [q for q in second.captured_queries if "COUNT(" in q["sql"].upper()]
     ConventionFactory(signed_on=ago(months=2))
     assert numbers(reader_client)["En vigueur"] == 2
+
+
+def test_with_redis_one_client_serves_every_operation(redis_cache):
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client("clé", write=True) is client
+    redis_cache.set_many({"un": 1, "deux": "deux"})
+    assert redis_cache.get_many(["un", "deux", "trois"]) == {"un": 1, "deux": "deux"}
 
 
 def test_with_redis_a_flushed_cache_signs_nobody_out(redis_cache, reader_client):

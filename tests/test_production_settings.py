@@ -91,7 +91,7 @@ def test_one_server_shares_its_cache_between_workers_and_keeps_sessions_in_the_d
 def test_with_redis_every_server_shares_the_cache_and_the_sessions():
     settings = production_settings(REDIS_URL="redis://cache.example.org:6379/1")
     assert settings["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.SharedClientRedisCache",
         "LOCATION": "redis://cache.example.org:6379/1",
         "KEY_PREFIX": "conventions-unml",
     }
