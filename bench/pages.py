@@ -33,6 +33,15 @@ SEARCH_MS = 20
 DETAIL_MS = 30
 DASHBOARD_MS = 100
 SEARCH_INDEX = "convention_search_idx"
+# From 0 to 95 % of the conventions; "Saint-Nazaire" is a phrase (its positions are checked).
+SEARCHES = (
+    "mobilité internationale",
+    "Beauvais",
+    "Saint-Nazaire",
+    "Académie de police",
+    "Lyon",
+    "emploi",
+)
 
 
 def setup_django() -> None:
@@ -192,30 +201,43 @@ def list_order(queryset):
 
 
 def search_queries(text: str, runs: int) -> Timing:
-    """The database part of a search as the list runs it: how many match, up to the number it
-    ranks (filters.RANKED_MATCHES), then the first page, by relevance when that few match."""
-    from conventions.filters import RANKED_MATCHES
+    """The search as the list runs it (views.browse.ConventionListView): the criteria checked,
+    how many conventions match (up to filters.COUNTED_MATCHES), the ids of the first page, by
+    relevance when few enough match (filters.RANKED_MATCHES). Its rows are then read as for
+    any list page, or come from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conventions.filters import ConventionFilterSet
     from conventions.models import Convention
+    from conventions.views.browse import SearchPaginator
 
     def run():
-        found = list_order(Convention.objects.for_list()).search(text)
-        if found.has_at_most(RANKED_MATCHES):
-            found = found.by_relevance(text)
-        list(found[:50])
+        filterset = ConventionFilterSet({"q": text}, queryset=list_order(Convention.objects.all()))
+        SearchPaginator(filterset.qs, 50, matches=filterset.matches).page(1)
 
     times = []
     for number in range(runs + 3):
-        start = time.perf_counter()
-        run()
-        if number >= 3:
-            times.append(time.perf_counter() - start)
-    return Timing(f"search queries: {text}", times, 3)
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            run()
+            if number >= 3:
+                times.append(time.perf_counter() - start)
+    return Timing(f"search: {text}", times, len(queries))
 
 
-def search_plan(text: str) -> str:
+def search_plans(text: str) -> dict[str, str]:
+    """The plans of a search's two queries (ConventionFilterSet.filter_queryset): its count,
+    up to the number the list counts, and the ids of its first page."""
+    from conventions.filters import COUNTED_MATCHES, ConventionFilterSet
     from conventions.models import Convention
 
-    return list_order(Convention.objects.for_list()).search(text)[:50].explain()
+    counted = Convention.objects.search(text).order_by().values("pk")[: COUNTED_MATCHES + 1]
+    filterset = ConventionFilterSet({"q": text}, queryset=list_order(Convention.objects.all()))
+    return {
+        "count": counted.explain(),
+        "page": filterset.qs.values_list("pk")[:50].explain(),
+    }
 
 
 def search_scenarios(runs: int, staff) -> tuple[list[str], bool]:
@@ -225,15 +247,14 @@ def search_scenarios(runs: int, staff) -> tuple[list[str], bool]:
     from conventions.models import Convention
 
     lines, ok = [], True
-    for text in ("Académie de police", "mobilité internationale", "Lyon", "emploi"):
+    for text in SEARCHES:
         hits = Convention.objects.search(text).count()
-        plan = search_plan(text)
-        uses_index = SEARCH_INDEX in plan
+        gin = [name for name, plan in search_plans(text).items() if SEARCH_INDEX in plan]
         queries = search_queries(text, runs)
         queries.label += f" ({hits} matches)"
-        met = queries.p95 <= SEARCH_MS and uses_index
+        met = queries.p95 <= SEARCH_MS and bool(gin)
         ok &= met
-        index = "GIN index used" if uses_index else "GIN index NOT used"
+        index = f"GIN index in: {', '.join(gin)}" if gin else "GIN index NOT used"
         lines.append(row(queries, f"p95 <= {SEARCH_MS} ms, {index}", met))
         url = f"/conventions/?q={quote(text)}"
         label = f"search page, computed: {text}"
@@ -324,9 +345,9 @@ def main() -> int:
         lines, met = scenario()
         ok &= met
         print("\n".join(lines), flush=True)
-    plan = search_plan("Lyon")
-    print("\nEXPLAIN of the search for « Lyon » (first 50 rows):\n")
-    print(re.sub(r"^", "    ", plan, flags=re.M))
+    for name, plan in search_plans("Lyon").items():
+        print(f"\nEXPLAIN of the search for « Lyon », {name}:\n")
+        print(re.sub(r"^", "    ", plan, flags=re.M))
     return 0 if ok else 1
 
 

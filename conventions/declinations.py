@@ -7,11 +7,12 @@ with_declining_partner() and with_declination_progress().
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,14 +116,15 @@ class DeclinationOverview:
     list_url: str
 
 
-def _counts_urls(convention: Convention, region: Territory | None) -> dict[str, str]:
-    area = region.slug if region else NO_REGION
-    urls = {"total": declinations_url(convention, region_declinaison=area)}
-    for progress in DeclinationProgress:
-        urls[progress.value] = declinations_url(
-            convention, region_declinaison=area, avancement=progress.value
-        )
-    return urls
+def _counts_urls(list_url: str, **params: str) -> dict[str, str]:
+    """The links of a row of counts: `list_url` (declinations_url(), built once: reversing the
+    list's URL for each link took longer than the rest of the overview) narrowed by `params`,
+    then by each progress."""
+    narrowed = f"{list_url}&{urlencode(params)}" if params else list_url
+    return {"total": narrowed} | {
+        progress.value: f"{narrowed}&{urlencode({'avancement': progress.value})}"
+        for progress in DeclinationProgress
+    }
 
 
 def _declinable(convention: Convention) -> bool:
@@ -141,7 +143,8 @@ def declination_overview(
     None for a convention that is not national, or a national one that has neither a deadline
     nor a declination (nothing to follow). Reads `convention.declinations` (prefetched by
     for_detail()) to decide, then five queries: the rows, the counts by region, the Missions
-    Locales known by region, the partners and the regions named.
+    Locales known by region, the partners and the regions named. The counts by region are
+    made from the rows, whose progress and region the database computed.
     """
     if convention.scope != Scope.NATIONAL:
         return None
@@ -154,20 +157,6 @@ def declination_overview(
         .with_declining_partner()
     )
     loaded = list(declinations.with_status(on=day).only(*ROW_FIELDS).order_by("title", "pk"))
-    counted = list(
-        declinations.order_by()
-        .values("db_declination_region_id")
-        .annotate(
-            signed=Count("pk", filter=Q(db_declination_progress=DeclinationProgress.SIGNED)),
-            preparing=Count("pk", filter=Q(db_declination_progress=DeclinationProgress.PREPARING)),
-            overdue=Count("pk", filter=Q(db_declination_progress=DeclinationProgress.OVERDUE)),
-            missions_locales=Count(
-                "db_declining_partner_id",
-                distinct=True,
-                filter=Q(db_declining_partner_kind=PartnerKind.MISSION_LOCALE),
-            ),
-        )
-    )
     known = dict(
         Partner.objects.filter(kind=PartnerKind.MISSION_LOCALE)
         .annotate(region=region_id("territory"))
@@ -204,26 +193,27 @@ def declination_overview(
     )
 
     by_region = {}
-    for count in counted:
-        region_pk = count["db_declination_region_id"]
-        by_region[region_pk] = RegionCounts(
-            region=regions.get(region_pk),
-            signed=count["signed"],
-            preparing=count["preparing"],
-            overdue=count["overdue"],
-            missions_locales_declined=count["missions_locales"],
-        )
+    declining_missions_locales = defaultdict(set)
+    for declination in loaded:
+        region_pk = declination.db_declination_region_id
+        counts = by_region.setdefault(region_pk, RegionCounts(region=regions.get(region_pk)))
+        progress = DeclinationProgress(declination.db_declination_progress)
+        # RegionCounts names its counts after the progress values.
+        setattr(counts, progress.value, getattr(counts, progress.value) + 1)
+        if declination.db_declining_partner_kind == PartnerKind.MISSION_LOCALE:
+            declining_missions_locales[region_pk].add(declination.db_declining_partner_id)
+    for region_pk, partner_ids in declining_missions_locales.items():
+        by_region[region_pk].missions_locales_declined = len(partner_ids)
     for region_pk, count in known.items():
         by_region.setdefault(region_pk, RegionCounts(region=regions.get(region_pk)))
         by_region[region_pk].missions_locales_known = count
+    list_url = declinations_url(convention)
     totals = RegionCounts(region=None, heading="Toutes les régions")
     for counts in by_region.values():
-        counts.urls = _counts_urls(convention, counts.region)
+        area = counts.region.slug if counts.region else NO_REGION
+        counts.urls = _counts_urls(list_url, region_declinaison=area)
         totals.add(counts)
-    totals.urls = {"total": declinations_url(convention)} | {
-        progress.value: declinations_url(convention, avancement=progress.value)
-        for progress in DeclinationProgress
-    }
+    totals.urls = _counts_urls(list_url)
     ordered = sorted(
         by_region.values(), key=lambda c: (c.region is None, c.region.name if c.region else "")
     )
@@ -235,5 +225,5 @@ def declination_overview(
         rows=rows,
         regions=ordered,
         totals=totals,
-        list_url=declinations_url(convention),
+        list_url=list_url,
     )

@@ -29,10 +29,13 @@ from .models.convention import EndOrFarFuture
 from .widgets import FastSelect
 
 MAX_MONTHS = 120
-# A search is ordered by relevance when it matches at most this many conventions (ranking
-# reads every match); beyond, the latest signed come first and the count stops there
-# (views.browse.SearchPaginator): "plus de 1 000".
-RANKED_MATCHES = 1000
+# A search counts its matches up to COUNTED_MATCHES: beyond, the list says "plus de 1 000" and
+# offers those pages only (views.browse.SearchPaginator); counting every match of a common word
+# would read all their rows. It orders them by relevance when they are at most RANKED_MATCHES
+# (ranking reads the search vector of every match: 200 take 3 ms, 1 000 up to 20 ms); beyond,
+# the latest signed come first and the list says how to narrow the search.
+COUNTED_MATCHES = 1000
+RANKED_MATCHES = 200
 # The value of `region_declinaison` for declinations whose partner has no known region.
 NO_REGION = "non-renseignee"
 
@@ -56,8 +59,14 @@ def order_expression(field: str):
     return F(field).asc(nulls_last=True)
 
 
-def partner_label(partner: Partner) -> str:
-    return f"{partner.name} ({partner.acronym})" if partner.acronym else partner.name
+def partner_choices() -> list[tuple[str, str]]:
+    """The partner select's options, read as tuples: some 500 partners, whose model instances
+    cost more than the rest of the filter panel."""
+    partners = Partner.objects.order_by("name").values_list("slug", "name", "acronym")
+    return [
+        ("", "Tous les partenaires"),
+        *((slug, f"{name} ({acronym})" if acronym else name) for slug, name, acronym in partners),
+    ]
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -102,10 +111,9 @@ class ConventionFilterSet(django_filters.FilterSet):
     )
     partenaire = django_filters.ModelChoiceFilter(
         label="Partenaire",
-        queryset=Partner.objects.only("slug", "name", "acronym").order_by("name"),
+        queryset=Partner.objects.all(),
         to_field_name="slug",
         field_name="parties__partner",
-        empty_label="Tous les partenaires",
     )
     type = django_filters.ChoiceFilter(
         label="Type", field_name="kind", choices=ConventionKind.choices, empty_label="Tous"
@@ -213,7 +221,8 @@ class ConventionFilterSet(django_filters.FilterSet):
                 widget.attrs["class"] = "form-control"
         self.form.fields["q"].widget.input_type = "search"
         self.narrow_national_choice()
-        self.form.fields["partenaire"].label_from_instance = partner_label
+        # Read when the select is rendered, not when the criteria are checked.
+        self.form.fields["partenaire"].widget.choices = partner_choices
         for name in ("signee_de", "signee_a", "fin_dans", "preavis_dans"):
             self.form.fields[name].widget.attrs["inputmode"] = "numeric"
 
@@ -237,20 +246,26 @@ class ConventionFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    # Set by filter_queryset(): a search matches more than RANKED_MATCHES conventions (the
-    # list then stops counting there), and the matches are ordered by relevance.
-    too_many_matches = False
+    # Set by filter_queryset() for a search: how many conventions match, up to
+    # COUNTED_MATCHES + 1 (the list stops counting there), and whether they are ordered by
+    # relevance.
+    matches: int | None = None
     ranked = False
+
+    @property
+    def too_many_to_rank(self) -> bool:
+        return self.matches is not None and self.matches > RANKED_MATCHES
 
     def filter_queryset(self, queryset):
         """The filters, then the order of a search without a chosen sort: by relevance when
-        the matches are few enough to rank, else the default order."""
+        the matches are few enough to rank, else the list's order. The matches are counted
+        here, once (views.browse.SearchPaginator)."""
         queryset = super().filter_queryset(queryset)
         text, sort = self.form.cleaned_data.get("q"), self.form.cleaned_data.get("tri")
         if not text:
             return queryset
-        self.too_many_matches = not queryset.has_at_most(RANKED_MATCHES)
-        self.ranked = not sort and not self.too_many_matches
+        self.matches = queryset.count_up_to(COUNTED_MATCHES)
+        self.ranked = not sort and not self.too_many_to_rank
         return queryset.by_relevance(text) if self.ranked else queryset
 
     def filter_status(self, queryset, name, value):

@@ -20,6 +20,7 @@ from partners.models import Partner
 
 from .models import Axis, Commitment, Convention, Party, Signatory, Target
 from .models.convention import MIN_SIGNED_PARTIES
+from .widgets import FastInputMixin
 
 DUPLICATE_PARTY_MESSAGE = next(
     c.violation_error_message for c in Party._meta.constraints if c.name == "party_unique_partner"
@@ -269,7 +270,7 @@ class StaffFormMixin:
             show_hidden_field_errors(self)
 
 
-class DateInput(forms.DateInput):
+class DateInput(FastInputMixin, forms.DateInput):
     """The browser's date picker: the value travels as an ISO date whatever the language."""
 
     input_type = "date"

@@ -181,17 +181,23 @@ def test_the_list_ranks_a_search_with_few_matches(reader_client, unml):
     assert "2 conventions" in response.content.decode()
 
 
-@pytest.mark.embedded
-def test_a_search_matching_too_many_to_rank_shows_the_latest_first_and_stops_counting(
-    reader_client, unml, monkeypatch
-):
-    monkeypatch.setattr("conventions.filters.RANKED_MATCHES", 2)
+@pytest.fixture
+def mobility(unml):
+    """Three conventions matching "mobilite", signed in 2019, 2021 and 2023."""
     for year in (2019, 2021, 2023):
         ConventionFactory(
             title=f"Mobilité des jeunes {year}",
             parties=[unml],
             signed_on=datetime.date(year, 3, 1),
         )
+
+
+@pytest.mark.embedded
+def test_a_search_matching_too_many_to_rank_shows_the_latest_first_and_stops_counting(
+    reader_client, mobility, monkeypatch
+):
+    monkeypatch.setattr("conventions.filters.COUNTED_MATCHES", 2)
+    monkeypatch.setattr("conventions.filters.RANKED_MATCHES", 1)
     response = reader_client.get("/conventions/", {"q": "mobilite"})
     html = response.content.decode()
     assert not response.context["ranked"]
@@ -203,6 +209,22 @@ def test_a_search_matching_too_many_to_rank_shows_the_latest_first_and_stops_cou
     ]
     by_title = reader_client.get("/conventions/", {"q": "mobilite", "tri": "intitule"})
     assert "les plus récemment signées" not in by_title.content.decode()
+
+
+@pytest.mark.embedded
+def test_a_search_counted_but_too_broad_to_rank_shows_every_page_latest_first(
+    reader_client, mobility, monkeypatch
+):
+    monkeypatch.setattr("conventions.filters.RANKED_MATCHES", 2)
+    response = reader_client.get("/conventions/", {"q": "mobilite"})
+    html = response.content.decode()
+    assert not response.context["ranked"]
+    assert "3 conventions" in html and "Plus de" not in html
+    assert "Les plus récemment signées sont affichées d'abord." in html
+    assert "pour les classer par pertinence" in html
+    assert [c.title[-4:] for c in listed(response)] == ["2023", "2021", "2019"]
+    by_title = reader_client.get("/conventions/", {"q": "mobilite", "tri": "intitule"})
+    assert "pour les classer par pertinence" not in by_title.content.decode()
 
 
 @on_postgresql
@@ -228,3 +250,20 @@ def test_the_search_document_stays_out_of_the_change_history(amf_convention):
     fields = {field.name for field in Convention.history.model._meta.fields}
     assert "search_document" not in fields
     assert amf_convention.history.count() == 2
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("ranked_matches", [200, 2])
+def test_a_search_counts_its_matches_once_and_reads_no_status(
+    reader_client, mobility, monkeypatch, ranked_matches
+):
+    monkeypatch.setattr("conventions.filters.RANKED_MATCHES", ranked_matches)
+    with CaptureQueriesContext(connection) as queries:
+        response = reader_client.get("/conventions/", {"q": "mobilite"})
+    assert "3 conventions" in response.content.decode()
+    assert response.context["ranked"] == (ranked_matches == 200)
+    # The search counts its matches once, for the count shown and the choice of an order; the
+    # count and the page's ids need no status: the rows compute it from their dates.
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert len([sql for sql in sqls if "COUNT(" in sql.upper()]) == 1
+    assert not [sql for sql in sqls if "CASE WHEN" in sql]

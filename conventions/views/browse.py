@@ -116,6 +116,8 @@ class ConventionPaginator(Paginator):
     title: 2 ms from convention_kind_order_idx alone, against 15 ms reading the 2 000 rows to
     sort them). ConventionListView.rows() then shows them."""
 
+    capped = False
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -128,8 +130,6 @@ class CachedCountPaginator(ConventionPaginator):
     """Counts the list's matches once for every page of the same criteria
     (page_cache.ListKeys.count)."""
 
-    capped = False
-
     def __init__(self, *args, cache_key: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.cache_key = cache_key
@@ -139,16 +139,19 @@ class CachedCountPaginator(ConventionPaginator):
         return page_cache.cached(self.cache_key, lambda: super(CachedCountPaginator, self).count)
 
 
-class CappedPaginator(ConventionPaginator):
-    """The pages of a search matching "plus de 1 000" conventions (filters.RANKED_MATCHES):
-    that many, without counting them all (counting every match of a common word reads all
-    their rows)."""
+class SearchPaginator(ConventionPaginator):
+    """The pages of a search, whose matches ConventionFilterSet counted up to
+    COUNTED_MATCHES + 1: beyond, "plus de 1 000", without counting them all (counting every
+    match of a common word reads all their rows)."""
 
-    capped = True
+    def __init__(self, *args, matches: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capped = matches > filters.COUNTED_MATCHES
+        self.matches = min(matches, filters.COUNTED_MATCHES)
 
     @cached_property
     def count(self) -> int:
-        return filters.RANKED_MATCHES
+        return self.matches
 
 
 class ConventionListView(CanViewConventions, TemplateView):
@@ -168,7 +171,8 @@ class ConventionListView(CanViewConventions, TemplateView):
         return super().get_context_data(**fragments, **kwargs)
 
     def render_fragments(self, names: list[str], count_key: str) -> dict[str, str]:
-        filterset = filtered_conventions(self.request, Convention.objects.for_list())
+        # The criteria and the order only: the page's ids come from it, its rows from rows().
+        filterset = filtered_conventions(self.request, Convention.objects.all())
         form = filterset.form
         criteria = [key for key, value in self.request.GET.items() if value and key != "page"]
         context = {
@@ -192,8 +196,8 @@ class ConventionListView(CanViewConventions, TemplateView):
             queryset = filterset.queryset.none()
         else:
             queryset = filterset.qs
-        if filterset.too_many_matches:
-            paginator = CappedPaginator(queryset, self.paginate_by)
+        if filterset.matches is not None:
+            paginator = SearchPaginator(queryset, self.paginate_by, matches=filterset.matches)
         else:
             paginator = CachedCountPaginator(queryset, self.paginate_by, cache_key=count_key)
         page = paginator.get_page(self.request.GET.get("page"))
@@ -204,6 +208,7 @@ class ConventionListView(CanViewConventions, TemplateView):
             "rows": self.rows(page.object_list),
             "is_paginated": page.has_other_pages(),
             "ranked": filterset.ranked,
+            "too_many_to_rank": filterset.too_many_to_rank,
         }
 
     @staticmethod

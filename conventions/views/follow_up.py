@@ -27,6 +27,7 @@ from ..forms import (
 )
 from ..models import Commitment, Convention, Review, Target, TargetResult
 from ..services import commitment_follow_up, review_delete, review_save, target_results_save
+from ..widgets import FastSelect, FastTextarea
 
 # Sent by static/js/follow_up.js: answer with the action's fragment of the page, not a redirect.
 FRAGMENT_HEADER = "X-Follow-Up-Fragment"
@@ -57,7 +58,12 @@ class CommitmentFollowUpForm(StaffFormMixin, forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["status", "due_on", "note"]
-        widgets = {"due_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+        # Rendered in Python: the convention page holds one such form per action.
+        widgets = {
+            "status": FastSelect,
+            "due_on": DateInput,
+            "note": FastTextarea(attrs={"rows": 2}),
+        }
         help_texts = {"note": "Où en est l'action, ce qui reste à faire, qui s'en charge…"}
 
     def __init__(self, *args, instance: Commitment, **kwargs):
