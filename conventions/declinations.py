@@ -93,6 +93,10 @@ class RegionCounts:
     def total(self) -> int:
         return self.signed + self.preparing + self.overdue
 
+    def count(self, progress: DeclinationProgress) -> None:
+        """One more declination at `progress` (the counts are named after its values)."""
+        setattr(self, progress.value, getattr(self, progress.value) + 1)
+
     def add(self, other: "RegionCounts") -> None:
         self.signed += other.signed
         self.preparing += other.preparing
@@ -142,9 +146,9 @@ def declination_overview(
 
     None for a convention that is not national, or a national one that has neither a deadline
     nor a declination (nothing to follow). Reads `convention.declinations` (prefetched by
-    for_detail()) to decide, then five queries: the rows, the counts by region, the Missions
-    Locales known by region, the partners and the regions named. The counts by region are
-    made from the rows, whose progress and region the database computed.
+    for_detail()) to decide, then four queries: the rows (their progress and region computed
+    by the database), the Missions Locales known by region, the partners and the regions
+    named. The counts by region are added up from the rows.
     """
     if convention.scope != Scope.NATIONAL:
         return None
@@ -197,9 +201,7 @@ def declination_overview(
     for declination in loaded:
         region_pk = declination.db_declination_region_id
         counts = by_region.setdefault(region_pk, RegionCounts(region=regions.get(region_pk)))
-        progress = DeclinationProgress(declination.db_declination_progress)
-        # RegionCounts names its counts after the progress values.
-        setattr(counts, progress.value, getattr(counts, progress.value) + 1)
+        counts.count(DeclinationProgress(declination.db_declination_progress))
         if declination.db_declining_partner_kind == PartnerKind.MISSION_LOCALE:
             declining_missions_locales[region_pk].add(declination.db_declining_partner_id)
     for region_pk, partner_ids in declining_missions_locales.items():

@@ -32,8 +32,8 @@ MAX_MONTHS = 120
 # A search counts its matches up to COUNTED_MATCHES: beyond, the list says "plus de 1 000" and
 # offers those pages only (views.browse.SearchPaginator); counting every match of a common word
 # would read all their rows. It orders them by relevance when they are at most RANKED_MATCHES
-# (ranking reads the search vector of every match: 200 take 3 ms, 1 000 up to 20 ms); beyond,
-# the latest signed come first and the list says how to narrow the search.
+# (ranking reads the search vector of every match: 1 to 2 ms per 100, docs/performance.md);
+# beyond, the latest signed come first and the list says how to narrow the search.
 COUNTED_MATCHES = 1000
 RANKED_MATCHES = 200
 # The value of `region_declinaison` for declinations whose partner has no known region.

@@ -53,9 +53,18 @@ def test_the_same_html_as_djangos_select(choices, value):
 
 
 @pytest.mark.django_db
-def test_the_list_filters_use_it(reader_client):
-    html = reader_client.get("/conventions/", {"statut": "in_force"}).content.decode()
+def test_the_list_filters_use_it(reader_client, amf, unml):
+    criteria = {"statut": "in_force", "partenaire": amf.slug}
+    html = reader_client.get("/conventions/", criteria).content.decode()
     assert '<option value="in_force" selected>En vigueur</option>' in html
+    # The partners' options, read as tuples (filters.partner_choices), in name order.
+    select = re.search(r'<select name="partenaire".*?</select>', html, re.S).group()
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert options == [
+        ("", "", "Tous les partenaires"),
+        (amf.slug, " selected", "Association des maires de France (AMF)"),
+        (unml.slug, "", f"{unml.name} ({unml.acronym})" if unml.acronym else unml.name),
+    ]
 
 
 @pytest.mark.django_db
