@@ -101,10 +101,12 @@ def get(client, url: str):
     return response
 
 
-def count_queries(client, url: str) -> int:
+def count_queries(client, url: str, before=None) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    if before:
+        before()
     with CaptureQueriesContext(connection) as queries:
         get(client, url)
     return len(queries)
@@ -125,7 +127,10 @@ def measure(pairs: list[tuple[str, object, str]], runs: int, before=None) -> lis
             start = time.perf_counter()
             get(client, url)
             times[label].append(time.perf_counter() - start)
-    return [Timing(label, times[label], count_queries(client, url)) for label, client, url in pairs]
+    return [
+        Timing(label, times[label], count_queries(client, url, before))
+        for label, client, url in pairs
+    ]
 
 
 def row(timing: Timing, target: str, met: bool) -> str:

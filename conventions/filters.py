@@ -15,6 +15,8 @@ GET parameters (other pages link to them):
     tri=<signature|-signature|fin|-fin|intitule|-intitule>
 """
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +28,7 @@ from partners.regions import REGION_KINDS
 from .enums import ConventionKind, DeclinationProgress, Scope, Status
 from .models import Audience, Convention, Theme
 from .models.convention import EndOrFarFuture
-from .widgets import FastSelect
+from .widgets import FastSelect, ReadOnce
 
 MAX_MONTHS = 120
 # A search counts its matches up to COUNTED_MATCHES: beyond, the list says "plus de 1 000" and
@@ -67,6 +69,16 @@ def partner_choices() -> list[tuple[str, str]]:
         ("", "Tous les partenaires"),
         *((slug, f"{name} ({acronym})" if acronym else name) for slug, name, acronym in partners),
     ]
+
+
+def slug_choices(field) -> list[tuple[str, str]]:
+    """The options of a select of territories, themes or audiences (a model choice field
+    whose `to_field_name` is their slug) as Django would write them, read as tuples: one
+    query, no instance, no server-side cursor."""
+    choices = [("", field.empty_label)] if field.empty_label is not None else []
+    if field.null_label is not None:
+        choices.append((field.null_value, field.null_label))
+    return choices + list(field.queryset.values_list("slug", "name"))
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -221,8 +233,11 @@ class ConventionFilterSet(django_filters.FilterSet):
                 widget.attrs["class"] = "form-control"
         self.form.fields["q"].widget.input_type = "search"
         self.narrow_national_choice()
-        # Read when the select is rendered, not when the criteria are checked.
-        self.form.fields["partenaire"].widget.choices = partner_choices
+        # Read when the selects are rendered, not when the criteria are checked; once each.
+        fields = self.form.fields
+        fields["partenaire"].widget.choices = ReadOnce(partner_choices)
+        for name in ("territoire", "thematique", "public", "region_declinaison"):
+            fields[name].widget.choices = ReadOnce(partial(slug_choices, fields[name]))
         for name in ("signee_de", "signee_a", "fin_dans", "preavis_dans"):
             self.form.fields[name].widget.attrs["inputmode"] = "numeric"
 

@@ -118,16 +118,18 @@ def cached_many(keys: dict[K, str], render: Callable[[list[K]], dict[K, str]]) -
     }
 
 
-def row_keys(stamps) -> dict[int, str]:
-    """The keys of the conventions' rows in lists, from their (pk, version, updated_at): a row
-    changes with its convention or one of its rows (the version), with the day (its status)
-    and with the partners (their names). updated_at tells apart two conventions that had the
-    same id and version in different data (generated again, restored)."""
-    day = timezone.localdate().isoformat()
+def row_keys(rows) -> dict[int, str]:
+    """The keys of the conventions' rows in lists (list_rows.ListRow): a row changes with its
+    convention or one of its rows (the version), with its status (at midnight, for a few) and
+    with the partners (their names). updated_at tells apart two conventions that had the same
+    id and version in different data (generated again, restored)."""
     (references,) = generations(REFERENCE_GENERATION_KEY)
     return {
-        pk: f"conventions:row:{pk}:{version}:{updated_at.timestamp()}:{day}:{references}"
-        for pk, version, updated_at in stamps
+        row["pk"]: (
+            f"conventions:row:{row['pk']}:{row['version']}:{row['updated_at'].timestamp()}:"
+            f"{row['status'].value}:{references}"
+        )
+        for row in rows
     }
 
 

@@ -3,6 +3,7 @@
 from html import escape
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 from django.utils.safestring import mark_safe
 
 
@@ -54,6 +55,21 @@ class FastSelect(forms.Select):
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
         return mark_safe("".join(html))
+
+
+class ReadOnce(CallableChoiceIterator):
+    """Choices computed by `func` when first read, then kept (for one form: forms copy their
+    widgets). A select reads its first choice to decide on `required` before writing them all,
+    which would run the query of a plain callable twice."""
+
+    def __init__(self, func):
+        super().__init__(func)
+        self.choices = None
+
+    def __iter__(self):
+        if self.choices is None:
+            self.choices = list(self.func())
+        return iter(self.choices)
 
 
 class FastInputMixin:

@@ -298,6 +298,21 @@ def test_a_row_shows_the_status_of_the_day(reader_client, unml, monkeypatch):
     assert "status-in_force" not in html and "status-expired" in html
 
 
+def test_the_next_day_only_the_rows_whose_status_changed_are_rendered_again(
+    reader_client, unml, monkeypatch
+):
+    ending = ConventionFactory(parties=[unml], signed_on=ago(months=11), duration_months=12)
+    ConventionFactory(parties=[unml], signed_on=ago(months=2), duration_months=36)
+    reader_client.get(LIST_URL)
+    next_day = ending.end_on + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: next_day)
+    with CaptureQueriesContext(connection) as queries:
+        html = reader_client.get(LIST_URL).content.decode()
+    assert "status-expired" in html and "status-in_force" in html
+    (parties,) = [q["sql"] for q in queries if 'FROM "conventions_party"' in q["sql"]]
+    assert f"IN ({ending.pk})" in parties  # not the running one's
+
+
 # The convention page: the same for every reader, kept until a write ------------------------
 
 

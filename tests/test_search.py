@@ -243,6 +243,37 @@ def test_postgresql_search_configuration_ignores_accents():
 
 
 @pytest.mark.embedded
+@pytest.mark.parametrize("text", ["Saint-Nazaire", "saint-nazaire", "Nazaire", "saint nazaire"])
+def test_a_hyphenated_name_is_found_whole_or_by_its_parts(text, unml):
+    mission = PartnerFactory(name="Mission Locale de l'agglomération de Saint-Nazaire")
+    ConventionFactory(title="Accueil des jeunes", parties=[mission, unml])
+    ConventionFactory(title="Convention avec Saint-Étienne Métropole", parties=[unml])
+    assert titles(Convention.objects.search(text)) == ["Accueil des jeunes"]
+
+
+@on_postgresql
+def test_a_hyphenated_word_is_searched_as_one_indexed_word_not_a_phrase():
+    """A phrase would have every candidate's vector read again (docs/performance.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('french_unaccent_query', %s)::text,"
+            " to_tsvector('french_unaccent', %s)::text",
+            ["Saint-Nazaire", "Saint-Nazaire"],
+        )
+        assert cursor.fetchone() == ("'saint-nazair'", "'nazair':3 'saint':2 'saint-nazair':1")
+
+
+@on_postgresql
+def test_the_search_vector_is_kept_in_the_row():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'conventions_convention'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
+
+
+@pytest.mark.embedded
 def test_the_search_document_stays_out_of_the_change_history(amf_convention):
     AxisFactory(convention=amf_convention, title="Nouvel axe")
     amf_convention.refresh_from_db()

@@ -7,13 +7,15 @@ import re
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
 from conventions.forms import DateInput
 from conventions.views.follow_up import CommitmentFollowUpForm
 from conventions.widgets import FastSelect, FastTextarea
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, TerritoryFactory, ThemeFactory
 
 CHOICES = [
     ("", "Tous les partenaires"),
@@ -65,6 +67,45 @@ def test_the_list_filters_use_it(reader_client, amf, unml):
         (amf.slug, " selected", "Association des maires de France (AMF)"),
         (unml.slug, "", f"{unml.name} ({unml.acronym})" if unml.acronym else unml.name),
     ]
+
+
+def options_of(html: str, name: str) -> list[tuple[str, str, str]]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group()
+    return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+
+
+@pytest.mark.django_db
+def test_the_panels_selects_each_read_their_options_once_as_tuples(reader_client, unml):
+    """filters.slug_choices and widgets.ReadOnce: the options Django's model choice fields
+    would offer, one query per select, not one more to decide on `required`."""
+    south = TerritoryFactory(name="Provence-Alpes-Côte d'Azur", kind="region")
+    north = TerritoryFactory(name="Hauts-de-France", kind="region")
+    department = TerritoryFactory(name="Nord", kind="department")
+    theme = ThemeFactory(name="Mobilité")
+    with CaptureQueriesContext(connection) as queries:
+        html = reader_client.get("/conventions/", {"territoire": north.slug}).content.decode()
+    assert options_of(html, "territoire") == [
+        ("", "", "Tous"),
+        (north.slug, " selected", "Hauts-de-France"),
+        (department.slug, "", "Nord"),
+        (south.slug, "", "Provence-Alpes-Côte d&#x27;Azur"),
+    ]
+    assert options_of(html, "region_declinaison") == [
+        ("", " selected", "Toutes"),
+        ("non-renseignee", "", "Région non renseignée"),
+        (north.slug, "", "Hauts-de-France"),
+        (south.slug, "", "Provence-Alpes-Côte d&#x27;Azur"),
+    ]
+    assert options_of(html, "thematique") == [
+        ("", " selected", "Toutes"),
+        (theme.slug, "", "Mobilité"),
+    ]
+    sql = [query["sql"] for query in queries]
+    assert not [statement for statement in sql if statement.startswith("DECLARE")]
+    tables = ["partners_partner", "partners_territory", "conventions_theme", "conventions_audience"]
+    reads = {table: sum(f'FROM "{table}"' in statement for statement in sql) for table in tables}
+    # Territories: the one chosen, checked; then the options of both selects of them.
+    assert list(reads.values()) == [1, 3, 1, 1]
 
 
 @pytest.mark.django_db

@@ -43,11 +43,14 @@ DECLINING_PARTNER_KINDS = (PartnerKind.MISSION_LOCALE, PartnerKind.REGIONAL_ASSO
 # The PostgreSQL text search configuration created by migration 0002: French stemming after
 # unaccent, so "Academie" matches "Académie".
 SEARCH_CONFIG = "french_unaccent"
+# What searches are parsed with (migration 0009): the same without the parts of hyphenated
+# words, so "Saint-Nazaire" is the one indexed word 'saint-nazair', not a phrase of three.
+SEARCH_QUERY_CONFIG = "french_unaccent_query"
 # Derived for the search only: pages and exports never read them.
 SEARCH_FIELDS = ("search_document", "search_vector")
-# What a row of a list of conventions shows (ConventionQuerySet.for_list: its status computed
-# from its dates by Convention.status_on), and what exports of conventions leave out
-# (for_export).
+# What a convention named in a short list shows (ConventionQuerySet.for_list: the dashboard's
+# latest signatures; the conventions list reads its rows as values, list_rows.py), and what
+# exports of conventions leave out (for_export).
 LIST_FIELDS = ("reference", "title", "kind", "signed_on", "end_on", "effective_on", "terminated_on")
 LONG_TEXTS = ("summary", "preamble", "objectives", "follow_up", "communication")
 PARTNER_IN_LISTS = ("partner__name", "partner__acronym", "partner__slug", "partner__kind")
@@ -88,13 +91,38 @@ class EndOrFarFuture(Func):
 
 
 def search_query(text: str) -> SearchQuery:
-    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    return SearchQuery(text, config=SEARCH_QUERY_CONFIG, search_type="websearch")
+
+
+# The dates a status is computed from, in the order status_from_dates() takes them.
+STATUS_DATES = ("signed_on", "effective_on", "end_on", "terminated_on")
+
+
+def status_from_dates(
+    day: datetime.date,
+    signed_on: datetime.date | None,
+    effective_on: datetime.date | None,
+    end_on: datetime.date | None,
+    terminated_on: datetime.date | None,
+) -> Status:
+    """A convention's status on `day` (Convention.status_on, and the list's rows, which read
+    these dates as values): mirrors status_condition()."""
+    if signed_on is None:
+        return Status.DRAFT
+    if terminated_on is not None and terminated_on <= day:
+        return Status.TERMINATED
+    if effective_on is not None and effective_on > day:
+        return Status.SIGNED
+    if end_on is not None and end_on < day:
+        return Status.EXPIRED
+    return Status.IN_FORCE
 
 
 def status_condition(status: str, day: datetime.date, *, path: str = "") -> Q:
     """The database condition for a convention to be in `status` on `day`.
 
-    Mirrors Convention.status_on(); the two are tested against each other on every boundary.
+    Mirrors status_from_dates() (Convention.status_on); the two are tested against each other
+    on every boundary.
     `path` reaches the convention from another model, e.g. "parties__convention__" from Partner.
     """
     signed = Q(**{f"{path}signed_on__isnull": False})
@@ -354,9 +382,9 @@ class ConventionQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("parties", queryset=parties, to_attr="party_list"))
 
     def for_list(self):
-        """What a row of a list shows (LIST_FIELDS, `party_list`), nothing more. Its status is
-        computed from its dates in Python: the database's CASE (with_status) costs more to
-        build than to compute for 50 rows."""
+        """What a convention named in a short list shows (LIST_FIELDS, `party_list`), nothing
+        more. Its status is computed from its dates in Python: the database's CASE
+        (with_status) costs more to build than to compute for a few rows."""
         return self.with_party_list().only(*LIST_FIELDS)
 
     def for_page(self, on: datetime.date | None = None):
@@ -679,15 +707,9 @@ class Convention(models.Model):
         return add_months(self.end_on, -self.notice_months)
 
     def status_on(self, day: datetime.date) -> Status:
-        if self.signed_on is None:
-            return Status.DRAFT
-        if self.terminated_on is not None and self.terminated_on <= day:
-            return Status.TERMINATED
-        if self.effective_on is not None and self.effective_on > day:
-            return Status.SIGNED
-        if self.end_on is not None and self.end_on < day:
-            return Status.EXPIRED
-        return Status.IN_FORCE
+        return status_from_dates(
+            day, self.signed_on, self.effective_on, self.end_on, self.terminated_on
+        )
 
     @property
     def status(self) -> Status:

@@ -10,11 +10,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from .. import exports, filters, page_cache
+from .. import exports, filters, list_rows, page_cache
 from ..enums import Status
 from ..filters import ConventionFilterSet
 from ..models import Convention
@@ -214,16 +215,17 @@ class ConventionListView(CanViewConventions, TemplateView):
     @staticmethod
     def rows(ids: list[int]) -> list[str]:
         """The rows of these conventions, in this order. Each is kept until its convention
-        changes (page_cache.row_keys): after a write, a page renders again only the rows
-        that changed."""
-        stamps = Convention.objects.filter(pk__in=ids).values_list("pk", "version", "updated_at")
+        or its status changes (page_cache.row_keys): after a write or at midnight, a page
+        renders again only the rows that changed."""
+        rows = list_rows.read_rows(ids, timezone.localdate())
         template = get_template("conventions/includes/list_row.html")
 
         def render(missing: list[int]) -> dict[int, str]:
-            conventions = Convention.objects.for_list().filter(pk__in=missing)
-            return {c.pk: template.render({"convention": c}) for c in conventions}
+            rendered = [rows[pk] for pk in missing]
+            list_rows.fill_in(rendered)
+            return {row["pk"]: template.render({"row": row}) for row in rendered}
 
-        html = page_cache.cached_many(page_cache.row_keys(stamps), render)
+        html = page_cache.cached_many(page_cache.row_keys(rows.values()), render)
         return [html[pk] for pk in ids if pk in html]
 
 
