@@ -304,26 +304,50 @@ def convention_with_six_axes_of_five():
 def detail_and_dashboard(runs: int, staff, editor) -> tuple[list[str], bool]:
     from django.core.cache import cache
 
+    from conventions import page_cache, versioning
+    from conventions.models import Convention
+
     convention = convention_with_six_axes_of_five()
-    from conventions import page_cache
+    other = Convention.objects.exclude(pk=convention.pk).filter(parent=None, predecessor=None)
+    other = other.exclude(successors__isnull=False).exclude(declinations__isnull=False).first()
+
+    def written(pk):
+        def write():
+            # What a write to one of the convention's rows does (versioning.row_changed).
+            versioning.raise_version(pk=pk)
+            page_cache.registry_changed()
+
+        return write
 
     url = f"/conventions/{convention.pk}/"
     label = f"convention page, 6 axes x 5 ({convention.reference})"
-    (detail,) = measure([(f"{label}, reader, cached", staff, url)], runs)
-    (computed,) = measure(
-        [(f"{label}, reader, computed", staff, url)], runs, page_cache.registry_changed
+    cached_pages = measure(
+        [(f"{label}, reader, cached", staff, url), (f"{label}, editor, cached", editor, url)], runs
     )
-    (editing,) = measure([(f"{label}, editor (never cached)", editor, url)], runs)
+    (elsewhere,) = measure(
+        [(f"{label}, reader, after a write to another convention", staff, url)],
+        runs,
+        written(other.pk),
+    )
+    computed = measure(
+        [
+            (f"{label}, reader, after a write to it", staff, url),
+            (f"{label}, editor, after a write to it", editor, url),
+        ],
+        runs,
+        written(convention.pk),
+    )
     (cold,) = measure([("dashboard, figures computed", staff, "/")], max(5, runs // 5), cache.clear)
     (warm,) = measure([("dashboard, figures cached", staff, "/")], runs)
+    served = [*cached_pages, elsewhere]
+    ok = all(timing.p95 <= DETAIL_MS for timing in served)
     lines = [
-        row(detail, f"p95 <= {DETAIL_MS} ms", detail.p95 <= DETAIL_MS),
-        row(computed, "after a write", True),
-        row(editing, "with its follow-up forms", True),
+        *(row(timing, f"p95 <= {DETAIL_MS} ms", timing.p95 <= DETAIL_MS) for timing in served),
+        *(row(timing, "rendered again", True) for timing in computed),
         row(cold, "first visit of the day (or after a write)", True),
         row(warm, f"p95 <= {DASHBOARD_MS} ms", warm.p95 <= DASHBOARD_MS),
     ]
-    return lines, detail.p95 <= DETAIL_MS and warm.p95 <= DASHBOARD_MS
+    return lines, ok and warm.p95 <= DASHBOARD_MS
 
 
 def main() -> int:

@@ -9,7 +9,8 @@ midnight (statuses and deadlines are relative to the day). So they are cached un
 a generation token, which the receivers renew on any such write (`registry_changed`: see
 versioning.py for the conventions and their rows, and the receivers below). Each convention's
 row in the list is kept under its own version instead (`row_keys`): after a write, a page of the
-list renders again only the rows that changed. The cache is the one
+list renders again only the rows that changed. A convention's page is kept under a stamp of the
+conventions it shows (`convention_page_key`): a write elsewhere leaves it. The cache is the one
 of the settings: Redis shared by every app server, else a directory shared by the workers of one.
 """
 
@@ -23,11 +24,14 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 
 from partners.models import Partner, Territory
 
-from .models import Audience, Theme
+from .models import Audience, Convention, Theme
 
 # Two generation tokens: one renewed by any write to a convention or one of its rows
 # (versioning.py), one by any write to a partner, a territory, a theme or an audience.
@@ -133,13 +137,37 @@ def row_keys(rows) -> dict[int, str]:
     }
 
 
-def convention_page_key(convention, user) -> str:
-    """A convention's page as readers see it: its rows, other conventions (renewals,
-    declinations) and partners, as of today; the buttons a reader's rights show."""
-    rights = f"{user.has_perm('conventions.add_convention'):d}{user.is_staff:d}"
+def convention_page_key(pk: int, user) -> str:
+    """A convention's page: its rows and those of the conventions it shows (renewal chain,
+    national convention, declinations: Convention.objects.page_stamp), the partners, as of
+    today, and the buttons and forms the user's rights show. A write elsewhere in the registry
+    leaves it cached. Its forms' CSRF tokens are kept as a placeholder (csrf_placeholder):
+    one rendering serves every user with the same rights."""
+    rights = "".join(
+        f"{user.has_perm(f'conventions.{right}_convention'):d}" for right in ("add", "change")
+    )
     day = timezone.localdate().isoformat()
-    conventions, references = generations(GENERATION_KEY, REFERENCE_GENERATION_KEY)
-    return f"convention-page:{convention.pk}:{day}:{conventions}:{references}:{rights}"
+    (references,) = generations(REFERENCE_GENERATION_KEY)
+    stamp = hashlib.md5(
+        repr(Convention.objects.page_stamp(pk)).encode(), usedforsecurity=False
+    ).hexdigest()
+    return f"convention-page:{pk}:{day}:{stamp}:{references}:{rights}{user.is_staff:d}"
+
+
+def csrf_placeholder() -> str:
+    """What a cached page holds where its forms' CSRF token goes: derived from the secret key,
+    so no text typed by a user can be taken for it."""
+    return "csrf-" + salted_hmac("conventions.page_cache", "csrf-placeholder").hexdigest()
+
+
+def with_csrf_token(request, html: str) -> str:
+    """`html` with the placeholder replaced by the request's CSRF token, as {% csrf_token %}
+    would write it (and the CSRF cookie sent with the response, if new)."""
+    placeholder = csrf_placeholder()
+    if placeholder not in html:
+        return html
+    # The token is made of letters and digits: the page stays safe HTML.
+    return mark_safe(html.replace(placeholder, get_token(request)))
 
 
 def _renewer(key: str) -> Callable[..., None]:

@@ -3,6 +3,7 @@ count again after any write to a convention or one of its rows (conventions/page
 conventions/versioning.py)."""
 
 import datetime
+import re
 import socket
 import uuid
 
@@ -10,7 +11,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import EDITOR
@@ -332,14 +335,112 @@ def test_a_readers_convention_page_is_served_from_the_cache_until_a_write(reader
     assert "Insertion des jeunes → Mobilité des jeunes" in html  # and the history says so
 
 
-def test_an_editors_convention_page_is_never_taken_from_the_cache(client, unml):
-    convention = ConventionFactory(parties=[unml])
-    CommitmentFactory(axis=AxisFactory(convention=convention))
-    client.force_login(RoleUserFactory(role=EDITOR))
-    url = f"/conventions/{convention.pk}/"
-    client.get(url)
+def page_queries(client, url) -> tuple[str, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    # Its follow-up forms carry this editor's CSRF token: rendered for them each time.
-    assert "csrfmiddlewaretoken" in response.content.decode()
-    assert [q for q in queries if "conventions_axis" in q["sql"]]
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries]
+
+
+def rendered(queries: list[str]) -> bool:
+    """Whether the convention page was rendered (its axes read) rather than taken from the
+    cache."""
+    return any("conventions_axis" in sql for sql in queries)
+
+
+def follow_up_csrf_token(html: str) -> str:
+    """The CSRF token of the (only) follow-up form of the page."""
+    (token,) = re.findall(
+        r'data-follow-up-form>\s*<input type="hidden" name="csrfmiddlewaretoken" value="(\w+)">',
+        html,
+    )
+    return token
+
+
+def test_an_editors_convention_page_is_served_from_the_cache_with_their_own_csrf_token(unml):
+    convention = ConventionFactory(parties=[unml])
+    commitment = CommitmentFactory(axis=AxisFactory(convention=convention))
+    url = f"/conventions/{convention.pk}/"
+    first, second = Client(), Client(enforce_csrf_checks=True)
+    first.force_login(RoleUserFactory(role=EDITOR))
+    second.force_login(RoleUserFactory(role=EDITOR))
+    html, queries = page_queries(first, url)
+    assert rendered(queries)
+    html, queries = page_queries(second, url)
+    assert not rendered(queries)
+    token = follow_up_csrf_token(html)
+    assert page_cache.csrf_placeholder() not in html
+    assert "csrftoken" in second.cookies  # the token's secret, for the forms to be accepted
+
+    # The follow-up form of the cached page, posted with the token it holds, is accepted.
+    follow_up = reverse("conventions:commitment_follow_up", args=[convention.pk, commitment.pk])
+    fields = {"status": "done", "due_on": "", "note": "Fait."}
+    data = {f"suivi-{commitment.pk}-{name}": value for name, value in fields.items()}
+    assert second.post(follow_up, {"csrfmiddlewaretoken": token, **data}).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.status == "done"
+    # ... and the page changed with it.
+    html, queries = page_queries(second, url)
+    assert rendered(queries) and "Fait." in html
+
+
+def test_readers_and_editors_each_get_the_page_of_their_rights(reader_client, unml):
+    convention = ConventionFactory(parties=[unml])
+    CommitmentFactory(axis=AxisFactory(convention=convention))
+    url = f"/conventions/{convention.pk}/"
+    html, _ = page_queries(reader_client, url)
+    assert "data-follow-up-form" not in html
+    editor = Client()
+    editor.force_login(RoleUserFactory(role=EDITOR))
+    html, queries = page_queries(editor, url)
+    assert rendered(queries) and "data-follow-up-form" in html
+
+
+def test_a_write_elsewhere_in_the_registry_leaves_a_convention_page_cached(reader_client, unml):
+    convention = ConventionFactory(parties=[unml])
+    AxisFactory(convention=convention)
+    other = ConventionFactory(parties=[unml])
+    url = f"/conventions/{convention.pk}/"
+    reader_client.get(url)
+    other.title = "Une autre convention, renommée"
+    other.save()
+    AxisFactory(convention=other)
+    _, queries = page_queries(reader_client, url)
+    assert not rendered(queries)
+
+
+def test_a_convention_page_is_rendered_again_when_a_convention_it_shows_changes(
+    reader_client, unml
+):
+    national = ConventionFactory(parties=[unml], title="Convention nationale")
+    first = ConventionFactory(parties=[unml], title="Première convention")
+    middle = ConventionFactory(parties=[unml], predecessor=first)
+    latest = ConventionFactory(parties=[unml], predecessor=middle, parent=national)
+    declination = ConventionFactory(parties=[unml], parent=national, scope="local")
+    for convention in (national, latest):
+        AxisFactory(convention=convention)
+
+    def page_of(convention) -> tuple[str, bool]:
+        html, queries = page_queries(reader_client, f"/conventions/{convention.pk}/")
+        return html, rendered(queries)
+
+    page_of(latest)
+    page_of(national)
+    # Two steps back in the renewal chain, which the page lists.
+    first.title = "Première convention, renommée"
+    first.save()
+    html, again = page_of(latest)
+    assert again and "Première convention, renommée" in html
+    # Its national convention.
+    national.title = "Convention nationale, renommée"
+    national.save()
+    html, again = page_of(latest)
+    assert again and "Convention nationale, renommée" in html
+    # A row of one of the national convention's declinations, then a new declination.
+    html, again = page_of(national)
+    assert again
+    PartyFactory(convention=declination, partner=PartnerFactory(), position=2)
+    assert page_of(national)[1]
+    ConventionFactory(parties=[unml], parent=national, scope="local", title="Nouvelle")
+    html, again = page_of(national)
+    assert again and "Nouvelle" in html

@@ -23,17 +23,20 @@ class ConventionDetailView(PermissionRequiredMixin, DetailView):
         # The convention alone: its rows are read only when its page is not in the cache.
         return Convention.objects.for_page()
 
+    def get(self, request, *args, **kwargs):
+        # The key is read before the convention: a write in between makes a page cached under
+        # an outdated key, never an outdated page under the current one.
+        self.page_key = page_cache.convention_page_key(self.kwargs["pk"], request.user)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(page=self.page(), **kwargs)
 
     def page(self) -> str:
-        """The page's content. Without the right to change conventions it holds no form (no
-        CSRF token): one rendering then serves every such reader until the registry changes
-        (page_cache.convention_page_key)."""
-        user = self.request.user
-        can_edit = user.has_perm("conventions.change_convention")
-        key = None if can_edit else page_cache.convention_page_key(self.object, user)
-        return page_cache.cached(key, self.render_page) if key else self.render_page()
+        """The page's content, from the cache unless it or a convention it shows changed
+        (page_cache.convention_page_key); the forms get this request's CSRF token."""
+        html = page_cache.cached(self.page_key, self.render_page)
+        return page_cache.with_csrf_token(self.request, html)
 
     def render_page(self) -> str:
         convention = self.object
@@ -44,6 +47,8 @@ class ConventionDetailView(PermissionRequiredMixin, DetailView):
             "history": convention_history(convention),
             "declinations": declination_overview(convention),
             "attachment_form": AttachmentForm() if can_edit else None,
+            # Kept in the cache as a placeholder, replaced on every request.
+            "csrf_token": page_cache.csrf_placeholder(),
         }
         return render_to_string(
             "conventions/includes/convention_page.html", context, request=self.request
