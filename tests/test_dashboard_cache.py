@@ -409,6 +409,7 @@ def test_a_write_elsewhere_in_the_registry_leaves_a_convention_page_cached(reade
     assert not rendered(queries)
 
 
+@pytest.mark.embedded  # Convention.objects.page_stamp's SQL on SQLite too
 def test_a_convention_page_is_rendered_again_when_a_convention_it_shows_changes(
     reader_client, unml
 ):
