@@ -3,6 +3,7 @@ author and told in French; any change to a convention's rows raises its version,
 with the page open is told of it instead of overwriting it."""
 
 import datetime
+import re
 import unicodedata
 
 import pytest
@@ -16,6 +17,7 @@ from django.utils.html import escape
 from accounts.roles import EDITOR, sync_roles
 from conventions.enums import AmendedField
 from conventions.models import (
+    CONVENTION_ROWS,
     Amendment,
     AmendmentChange,
     Axis,
@@ -526,3 +528,28 @@ def test_partner_page_queries_do_not_grow_with_its_history(bruno):
 
     client = signed_in(bruno)
     assert queries_for(1) == queries_for(12)
+
+
+@pytest.mark.embedded  # the union of the historical tables on SQLite too
+def test_only_the_historical_tables_holding_records_are_read(convention):
+    from conventions.history import convention_history
+
+    def history_tables(queries) -> list[str]:
+        return sorted(
+            {table for q in queries for table in re.findall(r'FROM "(\w*historical\w*)"', q["sql"])}
+        )
+
+    # Rows never recorded (loaded in bulk, as generated data): one query tells it.
+    for model in (Convention, *CONVENTION_ROWS):
+        model.history.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        assert convention_history(convention) == []
+    assert len(queries) == 1
+
+    AxisFactory(convention=convention, title="Mobilité")
+    with CaptureQueriesContext(connection) as queries:
+        (entry,) = convention_history(convention)
+    assert entry.subject == "Axe « Mobilité »"
+    # After the query asking which tables hold records, the axes' table alone.
+    assert len(history_tables(queries[:1])) == len(CONVENTION_ROWS) + 3
+    assert history_tables(queries[1:]) == ["conventions_historicalaxis"]
