@@ -252,14 +252,24 @@ def search_scenarios(runs: int, staff) -> tuple[list[str], bool]:
     from conventions.models import Convention
 
     lines, ok = [], True
+    total = Convention.objects.count()
     for text in SEARCHES:
         hits = Convention.objects.search(text).count()
         gin = [name for name, plan in search_plans(text).items() if SEARCH_INDEX in plan]
         queries = search_queries(text, runs)
         queries.label += f" ({hits} matches)"
-        met = queries.p95 <= SEARCH_MS and bool(gin)
+        # A word found in most conventions: PostgreSQL reads the table in order, which finds
+        # the first 1 001 matches faster than the GIN index can list all of them (its bitmap
+        # is built in full first: docs/performance.md). The time target still holds.
+        most = hits > total / 2
+        met = queries.p95 <= SEARCH_MS and (bool(gin) or most)
         ok &= met
-        index = f"GIN index in: {', '.join(gin)}" if gin else "GIN index NOT used"
+        if gin:
+            index = f"GIN index in: {', '.join(gin)}"
+        elif most:
+            index = f"in {hits / total:.0%} of the conventions, read in order, no GIN index"
+        else:
+            index = "GIN index NOT used"
         lines.append(row(queries, f"p95 <= {SEARCH_MS} ms, {index}", met))
         url = f"/conventions/?q={quote(text)}"
         label = f"search page, computed: {text}"
