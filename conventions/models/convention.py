@@ -162,7 +162,9 @@ def detail_prefetches(on: datetime.date | None = None) -> list:
     from .follow_up import Statement
 
     commitments = Commitment.objects.select_related("bearer").order_by("position", "pk")
-    related = Convention.objects.with_status(on=on).order_by("-signed_on", "title")
+    related = Convention.objects.order_by("-signed_on", "title")
+    if on:  # else their status comes from their dates in Python (current_status)
+        related = related.with_status(on=on)
     return [
         Prefetch("parties", Party.objects.select_related("partner")),
         Prefetch("signatories", Signatory.objects.select_related("partner")),
@@ -414,8 +416,11 @@ class ConventionQuerySet(models.QuerySet):
         return self.with_party_list().only(*LIST_FIELDS)
 
     def for_page(self, on: datetime.date | None = None):
-        """The convention of a page, without its rows (detail_prefetches() reads them)."""
-        return self.with_status(on=on).defer(*SEARCH_FIELDS).select_related("predecessor", "parent")
+        """The convention of a page, without its rows (detail_prefetches() reads them). Its
+        status comes from its dates in Python (`current_status`), unless asked as of another
+        day: the database's CASE (with_status) costs more to build than to compute for one."""
+        page = self.defer(*SEARCH_FIELDS).select_related("predecessor", "parent")
+        return page.with_status(on=on) if on else page
 
     def for_detail(self, on: datetime.date | None = None):
         """Everything the convention page and its PDF show, in a fixed number of queries."""

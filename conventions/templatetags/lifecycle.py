@@ -4,6 +4,7 @@ from django import template
 from django.core.exceptions import ValidationError
 
 from ..models import Convention
+from ..models.convention import STATUS_DATES
 from ..services import check_amendable, check_declinable, check_renewable, check_terminable
 
 register = template.Library()
@@ -11,7 +12,8 @@ register = template.Library()
 # A renewal chain is a handful of conventions (one every three to ten years); the cap only
 # guards the page against a chain made absurdly long or circular by hand in the admin.
 CHAIN_LIMIT = 20
-CHAIN_FIELDS = ("pk", "title", "reference", "signed_on", "predecessor_id")
+# With the dates of its status, computed in Python (Convention.current_status).
+CHAIN_FIELDS = ("pk", "title", "reference", "predecessor_id", *STATUS_DATES)
 
 
 def _allowed(check, **kwargs) -> bool:
@@ -38,7 +40,7 @@ def lifecycle_actions(context, convention: Convention):
 
 
 def renewal_chain(convention: Convention, *, limit: int = CHAIN_LIMIT) -> list[Convention]:
-    """`convention`'s renewal chain, oldest first, each with its `db_status`.
+    """`convention`'s renewal chain, oldest first.
 
     One query per earlier convention (following `predecessor`), then one per later generation
     (the successors of the previous one: several if a convention was renewed twice by hand),
@@ -46,7 +48,7 @@ def renewal_chain(convention: Convention, *, limit: int = CHAIN_LIMIT) -> list[C
     (`predecessor` selected, `successors` prefetched), so a convention with no chain or a
     one-step chain costs no query; a convention seen twice (a loop) ends the walk.
     """
-    rows = Convention.objects.with_status().only(*CHAIN_FIELDS)
+    rows = Convention.objects.only(*CHAIN_FIELDS)
     seen = {convention.pk}
 
     earlier = []
