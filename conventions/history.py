@@ -7,7 +7,14 @@ convention and how its rows are named.
 
 from django.db.models import Q
 
-from partners.history import UNKNOWN_USER, FieldChange, HistoryEntry, Source, tell_history
+from partners.history import (
+    UNKNOWN_USER,
+    FieldChange,
+    HistoryEntry,
+    Source,
+    historical,
+    tell_history,
+)
 from partners.models import Partner
 
 from .models import (
@@ -57,8 +64,8 @@ NAMED_MODELS = {
 def convention_sources(convention: Convention) -> list[Source]:
     """The historical records of `convention`, of its rows and of their own rows (a target's
     results, an amendment's changes: found through every target or amendment it ever had)."""
-    targets = Target.history.filter(convention_id=convention.pk).values("id")
-    amendments = Amendment.history.filter(convention_id=convention.pk).values("id")
+    targets = historical(Target).objects.filter(convention_id=convention.pk).values("id")
+    amendments = historical(Amendment).objects.filter(convention_id=convention.pk).values("id")
     return [
         # The end date is derived (duration, period, amendments) but worth telling.
         Source(Convention, Q(id=convention.pk), derived_fields=("end_on",), m2m_fields=M2M_FIELDS),
