@@ -96,6 +96,8 @@ def search_query(text: str) -> SearchQuery:
 
 # The dates a status is computed from, in the order status_from_dates() takes them.
 STATUS_DATES = ("signed_on", "effective_on", "end_on", "terminated_on")
+# What a page shows of the conventions it links to (renewals, declinations).
+RELATED_FIELDS = ("pk", "reference", "title", "predecessor_id", "parent_id", *STATUS_DATES)
 
 
 def status_from_dates(
@@ -162,7 +164,9 @@ def detail_prefetches(on: datetime.date | None = None) -> list:
     from .follow_up import Statement
 
     commitments = Commitment.objects.select_related("bearer").order_by("position", "pk")
-    related = Convention.objects.order_by("-signed_on", "title")
+    # Renewals and declinations are named and linked (a national convention may have hundreds
+    # of declinations): their columns for that, not their texts nor their search columns.
+    related = Convention.objects.only(*RELATED_FIELDS).order_by("-signed_on", "title")
     if on:  # else their status comes from their dates in Python (current_status)
         related = related.with_status(on=on)
     return [
