@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from accounts.roles import ADMINISTRATOR, EDITOR, READER
 from conventions.enums import Scope
-from tests.factories import ConventionFactory, ReviewFactory, RoleUserFactory, UserFactory
+from tests.factories import (
+    ConventionFactory,
+    ReviewFactory,
+    RoleUserFactory,
+    UserFactory,
+    role_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,10 +125,10 @@ def test_signatures_per_year_is_a_table_with_bars_and_links(reader_client):
     rows = [
         (row["year"], row["count"], row["width"]) for row in response.context["signatures_per_year"]
     ]
-    assert rows == [(2010, 1, 50), (2023, 2, 100)]
+    assert rows == [(2010, 1, "50.00"), (2023, 2, "100.00")]
     html = response.content.decode()
     assert "<caption>Nombre de conventions signées chaque année" in html
-    assert 'class="year-bar bar-w-50" aria-hidden="true"' in html
+    assert '<rect class="year-bar" width="50.00" height="1"></rect>' in html
     assert 'href="/conventions/?signee_de=2023&amp;signee_a=2023">2023</a>' in html
     assert "style=" not in html.split("<main", 1)[1]
     assert (
@@ -140,3 +146,21 @@ def test_dashboard_costs_a_handful_of_queries_whatever_the_number_of_conventions
     with CaptureQueriesContext(connection) as many:
         reader_client.get(URL)
     assert len(many) == len(few) <= 12
+
+
+def test_bars_are_exact_shares_of_the_largest_year(reader_client):
+    for year, count in ((2019, 1), (2020, 3), (2021, 7)):
+        ConventionFactory.create_batch(count, signed_on=datetime.date(year, 5, 1))
+    rows = reader_client.get(URL).context["signatures_per_year"]
+    assert [row["width"] for row in rows] == ["14.29", "42.86", "100.00"]
+
+
+def test_dashboard_offers_the_search_and_a_new_convention_to_editors(client, editor):
+    client.force_login(editor)
+    html = client.get(URL).content.decode()
+    assert 'action="/conventions/"' in html and 'name="q"' in html
+    assert 'href="/conventions/nouvelle/"' in html
+    client.force_login(role_user("lea.lecture", READER))
+    reader_html = client.get(URL).content.decode()
+    assert 'name="q"' in reader_html
+    assert 'href="/conventions/nouvelle/"' not in reader_html
