@@ -280,10 +280,7 @@ class StatementForm(StaffFormMixin, forms.ModelForm):
     class Meta:
         model = Statement
         fields = ["person", "role", "organisation", "text", "position"]
-        widgets = {
-            "organisation": FastSelect,
-            "text": forms.Textarea(attrs={"rows": 5}),
-        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "role": "Par exemple « Président de l'AMF ».",
             "organisation": "Facultatif : l'organisation pour laquelle la personne s'exprime.",
