@@ -30,6 +30,7 @@ from .models import (
     Convention,
     Party,
     Review,
+    Statement,
     Target,
     TargetResult,
 )
@@ -656,6 +657,20 @@ def review_save(*, review: Review, by: AbstractBaseUser) -> Review:
 def review_delete(*, review: Review, by: AbstractBaseUser) -> None:
     """Delete a follow-up review; the history record names `by`."""
     _by(review, by).delete()
+
+
+@transaction.atomic
+def statement_save(*, statement: Statement, by: AbstractBaseUser) -> Statement:
+    """Add or change a quote (déclaration) of its convention; the history record names `by`."""
+    statement.full_clean()
+    _by(statement, by).save()
+    return statement
+
+
+@transaction.atomic
+def statement_delete(*, statement: Statement, by: AbstractBaseUser) -> None:
+    """Delete a quote of its convention; the history record names `by`."""
+    _by(statement, by).delete()
 
 
 @transaction.atomic

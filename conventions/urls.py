@@ -91,6 +91,21 @@ urlpatterns = [
         name="review_delete",
     ),
     path(
+        "conventions/<int:pk>/declarations/ajouter/",
+        follow_up.StatementCreateView.as_view(),
+        name="statement_create",
+    ),
+    path(
+        "conventions/<int:pk>/declarations/<int:statement>/modifier/",
+        follow_up.StatementUpdateView.as_view(),
+        name="statement_update",
+    ),
+    path(
+        "conventions/<int:pk>/declarations/<int:statement>/supprimer/",
+        follow_up.StatementDeleteView.as_view(),
+        name="statement_delete",
+    ),
+    path(
         "conventions/<int:pk>/objectifs/<int:target>/valeurs/",
         follow_up.TargetResultsView.as_view(),
         name="target_results",

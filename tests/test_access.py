@@ -14,6 +14,7 @@ from tests.factories import (
     CommitmentFactory,
     ConventionFactory,
     ReviewFactory,
+    StatementFactory,
     TargetFactory,
     UserFactory,
 )
@@ -38,6 +39,10 @@ def a_commitment_of(convention) -> dict:
 
 def a_review_of(convention) -> dict:
     return {"pk": convention.pk, "review": ReviewFactory(convention=convention).pk}
+
+
+def a_statement_of(convention) -> dict:
+    return {"pk": convention.pk, "statement": StatementFactory(convention=convention).pk}
 
 
 def a_target_of(convention) -> dict:
@@ -72,6 +77,9 @@ PAGES = [
     ("conventions:review_create", lambda c: {"pk": c.pk}, CHANGE),
     ("conventions:review_update", a_review_of, CHANGE),
     ("conventions:review_delete", a_review_of, CHANGE),
+    ("conventions:statement_create", lambda c: {"pk": c.pk}, CHANGE),
+    ("conventions:statement_update", a_statement_of, CHANGE),
+    ("conventions:statement_delete", a_statement_of, CHANGE),
     ("conventions:target_results", a_target_of, CHANGE),
     ("conventions:attachment_create", lambda c: {"pk": c.pk}, CHANGE),
     ("conventions:attachment_download", an_attachment_of, READ),

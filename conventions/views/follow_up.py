@@ -25,8 +25,15 @@ from ..forms import (
     kept_forms,
     row_limits,
 )
-from ..models import Commitment, Convention, Review, Target, TargetResult
-from ..services import commitment_follow_up, review_delete, review_save, target_results_save
+from ..models import Commitment, Convention, Review, Statement, Target, TargetResult
+from ..services import (
+    commitment_follow_up,
+    review_delete,
+    review_save,
+    statement_delete,
+    statement_save,
+    target_results_save,
+)
 from ..widgets import FastSelect, FastTextarea
 
 # Sent by static/js/follow_up.js: answer with the action's fragment of the page, not a redirect.
@@ -167,64 +174,151 @@ class ReviewForm(StaffFormMixin, forms.ModelForm):
             self.initial["kind"] = ReviewKind.STEERING_COMMITTEE
 
 
-class ReviewView(EditorMixin, View):
-    template_name = "conventions/review_form.html"
+class ConventionRowView(EditorMixin, View):
+    """The add, change and delete pages of one kind of row of a convention (a review, a quote),
+    reached from its section of the convention page, and back to it."""
+
+    model: type
+    form_class: type
+    row_kwarg: str
+    anchor: str
+    delete_template_name: str
 
     def get_convention(self) -> Convention:
         return get_object_or_404(Convention.objects.with_status(), pk=self.kwargs["pk"])
 
-    def get_review(self, convention: Convention) -> Review:
-        return get_object_or_404(Review, pk=self.kwargs["review"], convention=convention)
+    def get_row(self, convention: Convention):
+        return get_object_or_404(self.model, pk=self.kwargs[self.row_kwarg], convention=convention)
 
     def render(self, convention: Convention, **context):
         context |= {"convention": convention}
         return render(self.request, self.template_name, context)
 
-
-class ReviewFormView(ReviewView):
-    def get_instance(self, convention: Convention) -> Review:
+    def save(self, row, *, by):
         raise NotImplementedError
 
+    def delete(self, row, *, by) -> None:
+        raise NotImplementedError
+
+    def saved_message(self, row) -> str:
+        raise NotImplementedError
+
+    def deleted_message(self, name: str) -> str:
+        raise NotImplementedError
+
+
+class RowFormMixin:
+    def get_instance(self, convention: Convention):
+        return self.get_row(convention) if self.row_kwarg in self.kwargs else None
+
     def get(self, request, **kwargs):
         convention = self.get_convention()
-        review = self.get_instance(convention)
-        return self.render(convention, form=ReviewForm(instance=review), review=review)
+        row = self.get_instance(convention) or self.model(convention=convention)
+        return self.render(convention, form=self.form_class(instance=row), **{self.row_kwarg: row})
 
     def post(self, request, **kwargs):
         convention = self.get_convention()
-        review = self.get_instance(convention)
-        form = ReviewForm(request.POST, instance=review)
+        row = self.get_instance(convention) or self.model(convention=convention)
+        form = self.form_class(request.POST, instance=row)
         if form.is_valid():
-            review = review_save(review=form.save(commit=False), by=request.user)
-            messages.success(request, f"Le bilan « {review} » est enregistré.")
-            return redirect(anchored(convention, "bilans"))
-        return self.render(convention, form=form, review=review)
+            row = self.save(form.save(commit=False), by=request.user)
+            messages.success(request, self.saved_message(row))
+            return redirect(anchored(convention, self.anchor))
+        return self.render(convention, form=form, **{self.row_kwarg: row})
 
 
-class ReviewCreateView(ReviewFormView):
-    def get_instance(self, convention):
-        return Review(convention=convention)
+class RowDeleteMixin:
+    def get(self, request, **kwargs):
+        convention = self.get_convention()
+        return self.render(convention, **{self.row_kwarg: self.get_row(convention)})
+
+    def post(self, request, **kwargs):
+        convention = self.get_convention()
+        row = self.get_row(convention)
+        name = str(row)
+        self.delete(row, by=request.user)
+        messages.success(request, self.deleted_message(name))
+        return redirect(anchored(convention, self.anchor))
 
 
-class ReviewUpdateView(ReviewFormView):
-    def get_instance(self, convention):
-        return self.get_review(convention)
+class ReviewView(ConventionRowView):
+    model = Review
+    form_class = ReviewForm
+    row_kwarg = "review"
+    anchor = "bilans"
+    template_name = "conventions/review_form.html"
+
+    def save(self, row, *, by):
+        return review_save(review=row, by=by)
+
+    def delete(self, row, *, by):
+        review_delete(review=row, by=by)
+
+    def saved_message(self, row):
+        return f"Le bilan « {row} » est enregistré."
+
+    def deleted_message(self, name):
+        return f"Le bilan « {name} » a été supprimé."
 
 
-class ReviewDeleteView(ReviewView):
+class ReviewCreateView(RowFormMixin, ReviewView):
+    pass
+
+
+class ReviewUpdateView(RowFormMixin, ReviewView):
+    pass
+
+
+class ReviewDeleteView(RowDeleteMixin, ReviewView):
     template_name = "conventions/review_delete.html"
 
-    def get(self, request, **kwargs):
-        convention = self.get_convention()
-        return self.render(convention, review=self.get_review(convention))
 
-    def post(self, request, **kwargs):
-        convention = self.get_convention()
-        review = self.get_review(convention)
-        name = str(review)
-        review_delete(review=review, by=request.user)
-        messages.success(request, f"Le bilan « {name} » a été supprimé.")
-        return redirect(anchored(convention, "bilans"))
+# Quotes (déclarations): add, change, delete ----------------------------------------------------
+
+
+class StatementForm(StaffFormMixin, forms.ModelForm):
+    class Meta:
+        model = Statement
+        fields = ["person", "role", "organisation", "text", "position"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "role": "Par exemple « Président de l'AMF ».",
+            "organisation": "Facultatif : l'organisation pour laquelle la personne s'exprime.",
+            "text": "La déclaration, telle que citée dans le communiqué de presse.",
+            "position": "Les déclarations s'affichent dans cet ordre.",
+        }
+
+
+class StatementView(ConventionRowView):
+    model = Statement
+    form_class = StatementForm
+    row_kwarg = "statement"
+    anchor = "declarations"
+    template_name = "conventions/statement_form.html"
+
+    def save(self, row, *, by):
+        return statement_save(statement=row, by=by)
+
+    def delete(self, row, *, by):
+        statement_delete(statement=row, by=by)
+
+    def saved_message(self, row):
+        return f"La déclaration de {row.person} est enregistrée."
+
+    def deleted_message(self, name):
+        return f"La déclaration de {name} a été supprimée."
+
+
+class StatementCreateView(RowFormMixin, StatementView):
+    pass
+
+
+class StatementUpdateView(RowFormMixin, StatementView):
+    pass
+
+
+class StatementDeleteView(RowDeleteMixin, StatementView):
+    template_name = "conventions/statement_delete.html"
 
 
 # Targets: the value reached, year by year -------------------------------------------------------
