@@ -29,6 +29,7 @@ from tests.factories import (
     CommitmentFactory,
     ConventionFactory,
     ReviewFactory,
+    StatementFactory,
     TargetFactory,
     role_user,
 )
@@ -102,6 +103,7 @@ def site(django_db_setup, django_db_blocker):
                 "number": AmendmentFactory(convention=convention).number,
                 "commitment": CommitmentFactory(axis=AxisFactory(convention=convention)).pk,
                 "review": ReviewFactory(convention=convention).pk,
+                "statement": StatementFactory(convention=convention).pk,
                 "target": TargetFactory(convention=convention).pk,
                 "attachment": AttachmentFactory(convention=convention).pk,
                 "job": job.id,
