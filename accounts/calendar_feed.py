@@ -84,7 +84,9 @@ def _followed() -> QuerySet:
 
 
 def _ending(start, stop):
-    qs = _followed().filter(end_on__range=(start, stop)).only(*FIELDS)
+    # A terminated convention ends too: its end date is the eve of the termination.
+    qs = Convention.objects.filter(signed_on__isnull=False, end_on__range=(start, stop))
+    qs = qs.only(*FIELDS)
     return [(c, c.end_on) for c in qs]
 
 

@@ -164,7 +164,7 @@ class ConventionAdmin(HistoryAdmin):
         "signatories__name",
     ]
     date_hierarchy = "signed_on"
-    readonly_fields = ["reference", "status_label", "end_on", "notice_deadline"]
+    readonly_fields = ["reference", "status_label", "term_end_on", "end_on", "notice_deadline"]
     autocomplete_fields = ["predecessor", "parent", "territories", "terminated_by"]
     filter_horizontal = ["audiences", "themes"]
     fieldsets = [
@@ -178,7 +178,7 @@ class ConventionAdmin(HistoryAdmin):
             {
                 "fields": [
                     ("duration_months", "period_end"),
-                    "end_on",
+                    ("term_end_on", "end_on"),
                     ("notice_months", "notice_deadline"),
                     "tacit_renewal",
                     ("terminated_on", "termination_notice_sent_on"),

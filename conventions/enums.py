@@ -63,6 +63,7 @@ class AttachmentKind(models.TextChoices):
     ANNEX = "annex", "Annexe"
     PRESS_RELEASE = "press_release", "Communiqué de presse"
     PHOTO = "photo", "Photo"
+    TERMINATION_PROOF = "termination_proof", "Preuve de la résiliation"
     OTHER = "other", "Autre"
 
 

@@ -63,6 +63,7 @@ from .models import (
     Theme,
 )
 from .search import build_search_documents
+from .models.convention import last_day_in_force
 from .services import DECLINATION_SCOPES, DECLINATION_TITLE_SUFFIX
 
 # "Today" for the generated data: statuses, reviews and results are drawn as seen on this day.
@@ -896,6 +897,8 @@ class Generator:
                 notice = add_months(convention.terminated_on, -(convention.notice_months or 2))
                 if notice >= convention.signed_on:
                     convention.termination_notice_sent_on = notice
+        convention.term_end_on = convention.end_on
+        convention.end_on = last_day_in_force(convention.term_end_on, convention.terminated_on)
 
     def _entry(self, convention, partners, *, audiences, themes, territories) -> dict:
         """The convention and every row hanging off it, not yet saved."""

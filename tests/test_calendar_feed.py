@@ -201,7 +201,9 @@ def test_window_runs_from_three_months_ago_to_three_years_ahead(client, reader):
     }
 
 
-def test_drafts_terminated_and_declined_conventions_have_no_deadline(client, reader):
+def test_drafts_and_declined_conventions_have_no_deadline_terminated_ones_only_their_end(
+    client, reader
+):
     followed_convention(title="Projet", signed_on=None)
     terminated = followed_convention(title="Résiliée")
     terminated.terminated_on = today()
@@ -212,7 +214,10 @@ def test_drafts_terminated_and_declined_conventions_have_no_deadline(client, rea
     events = fetch(client, reader).events
     titles = {str(e["SUMMARY"]).split("« ")[1].rstrip(" »") for e in events}
 
-    assert titles == {"Déclinée", "Locale"}
+    assert titles == {"Déclinée", "Locale", "Résiliée"}
+    assert [
+        (str(e["UID"]).split("-")[0], e["DTSTART"].dt) for e in events if "Résiliée" in e["SUMMARY"]
+    ] == [("ending", today() - datetime.timedelta(days=1))]
     assert not any(
         str(e["UID"]).startswith("declination-") and "Déclinée" in str(e["SUMMARY"]) for e in events
     )

@@ -87,6 +87,58 @@ def test_notice_deadline_is_end_date_minus_notice_in_python_and_database(end_on,
     assert db_notice_deadline(convention) == deadline
 
 
+@pytest.mark.parametrize(
+    ("terminated_on", "end_on"),
+    [
+        (D(2025, 3, 1), D(2025, 2, 28)),  # before the term: the eve of its effect
+        (D(2027, 1, 1), D(2026, 12, 31)),  # the day after the term: the term
+        (D(2028, 6, 1), D(2026, 12, 31)),  # after the term: the term
+    ],
+)
+def test_a_termination_ends_the_convention_the_day_before_it_takes_effect(terminated_on, end_on):
+    convention = ConventionFactory(signed_on=D(2024, 1, 1), terminated_on=terminated_on)
+    convention.refresh_from_db()
+    assert convention.term_end_on == D(2026, 12, 31)
+    assert convention.end_on == end_on
+
+
+def test_a_termination_ends_an_open_ended_convention():
+    convention = ConventionFactory(duration_months=None, terminated_on=D(2025, 3, 1))
+    assert convention.term_end_on is None
+    assert convention.end_on == D(2025, 2, 28)
+
+
+def test_a_convention_terminated_on_its_effective_date_is_saved():
+    convention = ConventionFactory(
+        signed_on=D(2024, 5, 29), effective_on=D(2024, 7, 1), terminated_on=D(2024, 7, 1)
+    )
+    assert convention.end_on == D(2024, 6, 30)
+    assert_status(convention, D(2024, 7, 1), Status.TERMINATED)
+
+
+def test_amendment_moves_the_term_and_a_termination_still_ends_it():
+    convention = ConventionFactory(signed_on=D(2024, 1, 1), terminated_on=D(2025, 3, 1))
+    AmendmentFactory(convention=convention, new_end_on=D(2027, 6, 30))
+    convention.refresh_from_db()
+    assert convention.term_end_on == D(2027, 6, 30)
+    assert convention.end_on == D(2025, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("termination", "deadline"),
+    [
+        ({}, D(2026, 10, 31)),
+        # Notice sent, the termination not yet in effect: nothing left to give.
+        ({"termination_notice_sent_on": D(2025, 1, 1), "terminated_on": D(2025, 3, 1)}, None),
+        ({"terminated_on": D(2025, 3, 1)}, None),
+    ],
+)
+def test_no_notice_deadline_once_notice_is_given_in_python_and_database(termination, deadline):
+    convention = ConventionFactory(signed_on=D(2024, 1, 1), notice_months=2, **termination)
+    assert convention.notice_deadline == deadline
+    assert db_notice_deadline(convention) == deadline
+
+
 @pytest.mark.embedded
 def test_notice_deadline_annotation_works_on_the_embedded_database():
     convention = ConventionFactory(

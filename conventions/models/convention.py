@@ -100,6 +100,18 @@ STATUS_DATES = ("signed_on", "effective_on", "end_on", "terminated_on")
 RELATED_FIELDS = ("pk", "reference", "title", "predecessor_id", "parent_id", *STATUS_DATES)
 
 
+def last_day_in_force(
+    term_end_on: datetime.date | None, terminated_on: datetime.date | None
+) -> datetime.date | None:
+    """The day a convention actually ends: its contractual end, or the day before its
+    termination takes effect when that comes first (terminated_on is the first day no longer
+    in force, end_on the last day in force)."""
+    if terminated_on is None:
+        return term_end_on
+    eve = terminated_on - datetime.timedelta(days=1)
+    return eve if term_end_on is None else min(term_end_on, eve)
+
+
 def status_from_dates(
     day: datetime.date,
     signed_on: datetime.date | None,
@@ -201,8 +213,18 @@ class ConventionQuerySet(models.QuerySet):
         )
 
     def with_notice_deadline(self):
-        """Annotate `db_notice_deadline`: the end date minus the notice period."""
-        return self.annotate(db_notice_deadline=SubtractMonths(F("end_on"), F("notice_months")))
+        """Annotate `db_notice_deadline`: the end date minus the notice period, NULL once notice
+        was given or the convention terminated (mirrors Convention.notice_deadline)."""
+        return self.annotate(
+            db_notice_deadline=Case(
+                When(
+                    Q(termination_notice_sent_on__isnull=False) | Q(terminated_on__isnull=False),
+                    then=Value(None, output_field=models.DateField()),
+                ),
+                default=SubtractMonths(F("end_on"), F("notice_months")),
+                output_field=models.DateField(),
+            )
+        )
 
     def in_status(self, *statuses: str, on: datetime.date | None = None):
         day = on or timezone.localdate()
@@ -496,6 +518,15 @@ class Convention(models.Model):
         null=True,
         blank=True,
         editable=False,
+        help_text=(
+            "Calculée : la fin contractuelle, ou la veille de la résiliation si elle vient avant."
+        ),
+    )
+    term_end_on = models.DateField(
+        "fin contractuelle",
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Calculée : durée ou période, ou dernier avenant qui la modifie.",
     )
     notice_months = models.PositiveSmallIntegerField(
@@ -516,6 +547,17 @@ class Convention(models.Model):
     )
     termination_method = models.CharField(
         "forme de la résiliation", max_length=30, choices=TerminationMethod.choices, blank=True
+    )
+    termination_letter_number = models.CharField(
+        "numéro de la lettre recommandée", max_length=50, blank=True
+    )
+    termination_receipt_on = models.DateField(
+        "date de l'accusé de réception du préavis", null=True, blank=True
+    )
+    notice_from_receipt = models.BooleanField(
+        "préavis décompté à réception",
+        default=False,
+        help_text="Le préavis court à partir de la réception de la lettre, non de son envoi.",
     )
 
     follow_up = models.TextField("modalités de suivi", blank=True)
@@ -624,10 +666,12 @@ class Convention(models.Model):
                 name="convention_period_end_after_start",
                 violation_error_message="La fin de période ne peut pas précéder la date d'effet.",
             ),
+            # A convention terminated on its effective date ends the day before it.
             models.CheckConstraint(
                 condition=Q(end_on__isnull=True)
                 | Q(effective_on__isnull=True)
-                | Q(end_on__gte=F("effective_on")),
+                | Q(end_on__gte=F("effective_on"))
+                | Q(terminated_on__isnull=False),
                 name="convention_end_after_start",
                 violation_error_message="La date de fin ne peut pas précéder la date d'effet.",
             ),
@@ -650,6 +694,14 @@ class Convention(models.Model):
                 name="convention_termination_after_notice",
                 violation_error_message=(
                     "La résiliation ne peut pas prendre effet avant l'envoi du préavis."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(termination_receipt_on__isnull=True)
+                | Q(termination_receipt_on__gte=F("termination_notice_sent_on")),
+                name="convention_termination_receipt_after_notice",
+                violation_error_message=(
+                    "L'accusé de réception ne peut pas précéder l'envoi du préavis."
                 ),
             ),
             models.CheckConstraint(
@@ -680,9 +732,12 @@ class Convention(models.Model):
             self.terminated_by = None
             self.termination_notice_sent_on = None
             self.termination_method = ""
+            self.termination_letter_number = ""
+            self.termination_receipt_on = None
         if self.signed_on and not self.effective_on:
             self.effective_on = self.signed_on
-        self.end_on = self.derive_end_on()
+        self.term_end_on = self.derive_term_end_on()
+        self.end_on = last_day_in_force(self.term_end_on, self.terminated_on)
         if not self.reference:
             self.reference = self.next_reference()
         bump = not self._state.adding and self.pk is not None
@@ -704,7 +759,11 @@ class Convention(models.Model):
     # Derived dates and status -------------------------------------------------------------
 
     def derive_end_on(self) -> datetime.date | None:
-        """The last day in force: the latest amendment that moves it, else the period or term."""
+        """The last day in force: the contractual end, or the eve of the termination."""
+        return last_day_in_force(self.derive_term_end_on(), self.terminated_on)
+
+    def derive_term_end_on(self) -> datetime.date | None:
+        """The contractual end: the latest amendment that moves it, else the period or term."""
         if self.pk:
             amended = (
                 self.amendments.filter(new_end_on__isnull=False)
@@ -726,17 +785,21 @@ class Convention(models.Model):
         When it moved, it is saved through save() so that the convention's history records the
         new date, naming `by` (else the user of the current request) and its version is raised.
         """
-        end_on = self.derive_end_on()
-        moved = end_on != self.end_on
-        self.end_on = end_on
+        term_end_on = self.derive_term_end_on()
+        end_on = last_day_in_force(term_end_on, self.terminated_on)
+        moved = (term_end_on, end_on) != (self.term_end_on, self.end_on)
+        self.term_end_on, self.end_on = term_end_on, end_on
         if save and moved:
             if by is not None:
                 self._history_user = by
-            self.save(update_fields=["end_on", "updated_at"])
+            self.save(update_fields=["end_on", "term_end_on", "updated_at"])
 
     @property
     def notice_deadline(self) -> datetime.date | None:
-        """Last day on which a party can give notice so the convention ends early."""
+        """Last day on which a party can give notice so the convention ends early: none once
+        notice was given or the convention terminated (mirrors with_notice_deadline())."""
+        if self.termination_notice_sent_on is not None or self.terminated_on is not None:
+            return None
         if self.end_on is None or self.notice_months is None:
             return None
         return add_months(self.end_on, -self.notice_months)
@@ -838,7 +901,8 @@ class Convention(models.Model):
             errors["predecessor"] = "Une convention ne peut pas se renouveler elle-même."
         if errors:
             raise ValidationError(errors)
-        self.end_on = self.derive_end_on()
+        self.term_end_on = self.derive_term_end_on()
+        self.end_on = last_day_in_force(self.term_end_on, self.terminated_on)
 
     def validate_party_count(self, count: int) -> None:
         """A signed convention binds at least two parties (checked where parties are edited)."""
