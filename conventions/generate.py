@@ -62,8 +62,8 @@ from .models import (
     TargetResult,
     Theme,
 )
-from .search import build_search_documents
 from .models.convention import last_day_in_force
+from .search import build_search_documents
 from .services import DECLINATION_SCOPES, DECLINATION_TITLE_SUFFIX
 
 # "Today" for the generated data: statuses, reviews and results are drawn as seen on this day.

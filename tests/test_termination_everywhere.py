@@ -119,9 +119,7 @@ def test_reminders_page_reminds_the_end_and_no_longer_the_notice(
     assert notice_line not in content
 
 
-def test_calendar_feed_has_the_end_and_no_notice_deadline(
-    client, reader, convention, amf, editor
-):
+def test_calendar_feed_has_the_end_and_no_notice_deadline(client, reader, convention, amf, editor):
     last_day = terminate(convention, amf, editor)
     token = reminder_preferences_for(user=reader).calendar_token
 
