@@ -13,7 +13,7 @@ from partners.enums import PartnerKind
 from partners.models import Partner
 
 from .dates import add_months
-from .enums import AmendedField, CommitmentStatus, PartyRole, Scope, TerminationMethod
+from .enums import AmendedField, CommitmentStatus, PartyRole, Scope, Status, TerminationMethod
 from .forms import (
     AxisInlineFormSet,
     ConventionForm,
@@ -160,6 +160,23 @@ DECLINATION_SCOPES = {
 DECLINATION_TITLE_SUFFIX = " — déclinaison {partner}"
 
 
+def check_not_ended(*, convention: Convention, refusal: str, code: str) -> None:
+    """Raise a ValidationError if `convention` has ended today (expired or terminated): there
+    is nothing left to amend, terminate or decline. `refusal` says what it no longer takes."""
+    status = convention.status
+    if status == Status.TERMINATED:
+        raise ValidationError(
+            f"Cette convention est résiliée à effet du {_day(convention.terminated_on)} : "
+            f"{refusal}.",
+            code=f"{code}_terminated",
+        )
+    if status == Status.EXPIRED:
+        raise ValidationError(
+            f"Cette convention est arrivée à échéance le {_day(convention.end_on)} : {refusal}.",
+            code=f"{code}_expired",
+        )
+
+
 def check_renewable(*, convention: Convention) -> None:
     """Raise a ValidationError saying why `convention` cannot be renewed, if it cannot.
 
@@ -184,8 +201,9 @@ def check_renewable(*, convention: Convention) -> None:
 def check_declinable(*, convention: Convention, partner: Partner | None = None) -> None:
     """Raise a ValidationError saying why `convention` cannot be declined (for `partner`).
 
-    Only a signed national convention is declined, for a Mission Locale or a regional
-    association, once per partner. Errors about the partner are raised on the "partner" field.
+    Only a signed national convention still running (neither expired nor terminated) is declined,
+    for a Mission Locale or a regional association, once per partner. Errors about the partner are
+    raised on the "partner" field.
     """
     if convention.scope != Scope.NATIONAL:
         raise ValidationError(
@@ -197,6 +215,9 @@ def check_declinable(*, convention: Convention, partner: Partner | None = None) 
             "Une convention en projet ne peut pas être déclinée : elle doit d'abord être signée.",
             code="decline_draft",
         )
+    check_not_ended(
+        convention=convention, refusal="elle ne peut plus être déclinée", code="decline"
+    )
     if partner is None:
         return
     if partner.kind not in DECLINATION_SCOPES:
@@ -403,9 +424,10 @@ def check_amendable(
 ) -> None:
     """Raise a ValidationError saying why `convention` cannot take this amendment, if it cannot.
 
-    A draft is edited, not amended. An amendment is signed on or after the convention; a new end
-    date is on or after the convention's effective date. Errors about the amendment's own
-    dates are raised on their field ("signed_on", "new_end_on").
+    A draft is edited, not amended; nor is an expired or terminated convention. An amendment is
+    signed on or after the convention; a new end date is on or after the convention's effective
+    date. Errors about the amendment's own dates are raised on their field ("signed_on",
+    "new_end_on").
     """
     if convention.signed_on is None:
         raise ValidationError(
@@ -413,6 +435,7 @@ def check_amendable(
             "modifiez-la directement avant sa signature.",
             code="amend_draft",
         )
+    check_not_ended(convention=convention, refusal="elle ne reçoit plus d'avenant", code="amend")
     errors = {}
     if signed_on is not None and signed_on < convention.signed_on:
         errors["signed_on"] = ValidationError(
@@ -560,9 +583,9 @@ def check_terminable(
 ) -> None:
     """Raise a ValidationError saying why `convention` cannot be terminated (so), if it cannot.
 
-    Only a signed convention not yet terminated is terminated, by one of its parties, with a
-    notice sent on or after its signature. Errors about the party or the notice date are
-    raised on their field ("by_party", "notice_sent_on").
+    Only a signed convention neither expired nor already terminated is terminated, by one of its
+    parties, with a notice sent on or after its signature. Errors about the party or the notice date
+    are raised on their field ("by_party", "notice_sent_on").
     """
     if convention.signed_on is None:
         raise ValidationError(
@@ -574,6 +597,9 @@ def check_terminable(
             f"Cette convention est déjà résiliée (à effet du {_day(convention.terminated_on)}).",
             code="already_terminated",
         )
+    check_not_ended(
+        convention=convention, refusal="il n'y a plus rien à résilier", code="terminate"
+    )
     errors = {}
     if by_party is not None and not convention.parties.filter(partner=by_party).exists():
         errors["by_party"] = ValidationError(

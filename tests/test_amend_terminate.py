@@ -313,4 +313,74 @@ def test_editors_see_both_buttons_where_they_apply(client, role, amf, editor):
     assert buttons(client, signed) == {AMEND_BUTTON, TERMINATE_BUTTON}
     assert f'href="{amend_url(signed)}"' in page(client.get(detail_url(signed)))
     assert buttons(client, draft) == set()
-    assert buttons(client, terminated) == {AMEND_BUTTON}
+    assert buttons(client, terminated) == set()
+
+
+# Nothing to amend nor terminate once the convention has ended -----------------------------------
+
+EXPIRED_AMEND_MESSAGE = (
+    "Cette convention est arrivée à échéance le 31/12/2016 : elle ne reçoit plus d'avenant."
+)
+TERMINATED_AMEND_MESSAGE = (
+    "Cette convention est résiliée à effet du 01/03/2025 : elle ne reçoit plus d'avenant."
+)
+EXPIRED_TERMINATE_MESSAGE = (
+    "Cette convention est arrivée à échéance le 31/12/2016 : il n'y a plus rien à résilier."
+)
+
+
+@pytest.fixture
+def expired(unml, amf):
+    return ConventionFactory(signed_on=D(2015, 1, 1), duration_months=24, parties=[unml, amf])
+
+
+@pytest.fixture
+def terminated(unml, amf):
+    return ConventionFactory(
+        signed_on=D(2024, 1, 1), terminated_on=D(2025, 3, 1), parties=[unml, amf]
+    )
+
+
+def test_an_expired_or_terminated_convention_takes_no_amendment(expired, terminated, editor):
+    for convention, message in (
+        (expired, EXPIRED_AMEND_MESSAGE),
+        (terminated, TERMINATED_AMEND_MESSAGE),
+    ):
+        with pytest.raises(ValidationError) as error:
+            convention_amend(
+                convention=convention, signed_on=D(2025, 6, 1), summary="Objet", by=editor
+            )
+        assert messages_of(error) == [message]
+    assert not Amendment.objects.exists()
+
+
+def test_an_expired_convention_is_not_terminated(expired, amf, editor):
+    with pytest.raises(ValidationError) as error:
+        convention_terminate(
+            convention=expired,
+            by_party=amf,
+            notice_sent_on=D(2025, 6, 1),
+            method=TerminationMethod.AGREEMENT,
+            by=editor,
+        )
+    assert messages_of(error) == [EXPIRED_TERMINATE_MESSAGE]
+    assert Convention.objects.get(pk=expired.pk).terminated_on is None
+
+
+def test_an_expired_convention_offers_neither_button(editor_client, expired):
+    assert buttons(editor_client, expired) == set()
+
+
+def test_posting_to_an_ended_convention_explains_the_refusal(
+    editor_client, expired, terminated, amf
+):
+    data = {"signed_on": "2025-06-01", "summary": "Objet"}
+    response = editor_client.post(amend_url(terminated), data)
+    assert response.status_code == 200
+    assert TERMINATED_AMEND_MESSAGE.replace("'", "&#x27;") in page(response)
+    data = {"by_party": amf.pk, "notice_sent_on": "2025-06-01", "method": "agreement"}
+    response = editor_client.post(terminate_url(expired), data | {"confirm": "1"})
+    assert response.status_code == 200
+    assert EXPIRED_TERMINATE_MESSAGE.replace("'", "&#x27;") in page(response)
+    assert not Amendment.objects.exists()
+    assert Convention.objects.get(pk=expired.pk).terminated_on is None

@@ -383,6 +383,35 @@ def test_a_partner_gets_one_declination_of_a_convention(national, editor, missio
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
+        (
+            {"signed_on": datetime.date(2015, 1, 1), "duration_months": 24},
+            "Cette convention est arrivée à échéance le 31/12/2016 : "
+            "elle ne peut plus être déclinée.",
+        ),
+        (
+            {"terminated_on": datetime.date(2025, 3, 1)},
+            "Cette convention est résiliée à effet du 01/03/2025 : "
+            "elle ne peut plus être déclinée.",
+        ),
+    ],
+)
+def test_an_expired_or_terminated_convention_is_not_declined(
+    editor_client, editor, mission_locale, fields, message
+):
+    convention = ConventionFactory(**fields)
+    with pytest.raises(ValidationError) as error:
+        convention_decline(convention=convention, partner=mission_locale, by=editor)
+    assert messages_of(error) == [message]
+    assert buttons(editor_client, convention) == {RENEW_BUTTON}
+    response = editor_client.post(decline_url(convention), {"partner": mission_locale.pk})
+    assert response.status_code == 200
+    assert message in page(response)
+    assert convention.declinations.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
         ({"scope": Scope.REGIONAL}, DECLINE_NOT_NATIONAL_MESSAGE),
         ({"scope": Scope.LOCAL}, DECLINE_NOT_NATIONAL_MESSAGE),
         ({"signed_on": None}, DECLINE_DRAFT_MESSAGE),
