@@ -20,9 +20,10 @@ from partners.enums import PartnerKind
 from partners.models import Partner, Territory
 from partners.regions import region_id
 
-from .enums import DeclinationProgress, Scope, Status
+from .enums import DeclinationProgress, Scope
 from .filters import NO_REGION
 from .models import Convention
+from .models.convention import RUNNING_STATUSES
 from .services import check_declinable
 
 ROW_FIELDS = ("pk", "title", "reference", "scope", "signed_on", "parent_id")
@@ -222,7 +223,7 @@ def declination_overview(
     return DeclinationOverview(
         convention=convention,
         deadline_passed=convention.declination_deadline_passed_on(day),
-        in_force=convention.status_on(day) == Status.IN_FORCE,
+        in_force=convention.status_on(day) in RUNNING_STATUSES,
         declinable=_declinable(convention),
         rows=rows,
         regions=ordered,

@@ -23,6 +23,8 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Projet"
     SIGNED = "signed", "Signée, pas encore en vigueur"
     IN_FORCE = "in_force", "En vigueur"
+    # Signed, in effect, and no end date known (no duration, period nor amended end).
+    IN_FORCE_OPEN_ENDED = "in_force_open_ended", "En vigueur, durée non précisée"
     EXPIRED = "expired", "Échue"
     TERMINATED = "terminated", "Résiliée"
 

@@ -162,7 +162,9 @@ def test_filter_by_status_in_the_database(reader_client):
     ConventionFactory(title="Projet", signed_on=None)
     ConventionFactory(title="Échue", signed_on=ago(years=5), duration_months=12)
     ConventionFactory(title="Résiliée", signed_on=ago(years=1), terminated_on=ago(months=1))
+    ConventionFactory(title="Sans durée", signed_on=ago(years=1), duration_months=None)
     assert listed(reader_client, statut="in_force") == ["En vigueur"]
+    assert listed(reader_client, statut="in_force_open_ended") == ["Sans durée"]
     assert listed(reader_client, statut="draft") == ["Projet"]
     assert listed(reader_client, statut="expired") == ["Échue"]
     assert listed(reader_client, statut="terminated") == ["Résiliée"]

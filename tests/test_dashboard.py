@@ -47,6 +47,7 @@ def watched():
     ConventionFactory(title="Échue", signed_on=ago(years=4))
     ConventionFactory(title="Projet", signed_on=None)
     ConventionFactory(title="Ancienne", signed_on=datetime.date(2010, 4, 15), duration_months=60)
+    ConventionFactory(title="Sans durée", signed_on=ago(months=3), duration_months=None)
 
 
 def metrics(response) -> dict[str, tuple[int, str]]:
@@ -78,6 +79,7 @@ def test_user_without_a_role_is_refused(client):
 def test_dashboard_numbers(reader_client, watched):
     assert {label: count for label, (count, _) in metrics(reader_client.get(URL)).items()} == {
         "En vigueur": 6,
+        "En vigueur, durée non précisée": 1,
         "Se terminent dans les 6 mois": 1,
         "Préavis à donner dans les 3 mois": 1,
         "Bilans de suivi en retard": 1,
@@ -96,6 +98,7 @@ def test_each_number_is_a_link(reader_client, watched):
     html = reader_client.get(URL).content.decode()
     for url in [
         "/conventions/?statut=in_force",
+        "/conventions/?statut=in_force_open_ended",
         "/conventions/?fin_dans=6&amp;tri=fin",
         "/conventions/?preavis_dans=3&amp;tri=fin",
         "/conventions/?bilan_du=1",

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from conventions.enums import Status
 from conventions.models import Axis, Convention
+from conventions.models.convention import STATUS_DATES, status_from_dates
 from tests.factories import AmendmentFactory, AxisFactory, ConventionFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +190,70 @@ def test_termination_takes_effect_on_its_date(day, expected):
     assert_status(convention, day, expected)
 
 
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2024, 6, 30), Status.SIGNED),
+        (D(2024, 7, 1), Status.IN_FORCE_OPEN_ENDED),
+        (D(2040, 1, 1), Status.IN_FORCE_OPEN_ENDED),
+    ],
+)
+def test_a_convention_without_end_date_is_in_force_for_an_unspecified_term(day, expected):
+    convention = ConventionFactory(
+        signed_on=D(2024, 5, 29), effective_on=D(2024, 7, 1), duration_months=None
+    )
+    assert convention.end_on is None
+    assert_status(convention, day, expected)
+    assert Status.IN_FORCE_OPEN_ENDED.label == "En vigueur, durée non précisée"
+
+
+def test_status_in_python_and_database_agree_on_every_combination_of_dates():
+    day = D(2025, 1, 1)
+    around = (day - ONE_DAY, day, day + ONE_DAY)
+    rows, expected = [], {}
+    for signed_on in (None, D(2024, 1, 1)):
+        for effective_on in around if signed_on else (None, *around):
+            for end_on in (None, *around):
+                for terminated_on in (None, *around) if signed_on else (None,):
+                    if end_on and effective_on and end_on < effective_on and not terminated_on:
+                        continue  # refused by the database (convention_end_after_start)
+                    reference = f"T-{len(rows)}"
+                    dates = (signed_on, effective_on, end_on, terminated_on)
+                    expected[reference] = status_from_dates(day, *dates)
+                    rows.append(
+                        Convention(
+                            reference=reference,
+                            title=reference,
+                            kind="partnership",
+                            **dict(zip(STATUS_DATES, dates, strict=True)),
+                        )
+                    )
+    Convention.objects.bulk_create(rows)  # the dates as given: save() would derive end_on
+    assert set(expected.values()) == set(Status)
+    annotated = dict(Convention.objects.with_status(on=day).values_list("reference", "db_status"))
+    assert annotated == expected
+    for status in Status:
+        filtered = set(
+            Convention.objects.in_status(status, on=day).values_list("reference", flat=True)
+        )
+        assert filtered == {ref for ref, value in expected.items() if value == status}, status
+
+
+def test_a_convention_without_end_date_still_runs_for_reviews_and_declinations():
+    day = D(2025, 6, 1)
+    convention = ConventionFactory(
+        signed_on=D(2024, 1, 1),
+        duration_months=None,
+        review_every_months=6,
+        declination_deadline=D(2025, 3, 1),
+    )
+    assert convention.status_on(day) == Status.IN_FORCE_OPEN_ENDED
+    assert list(Convention.objects.reviews_due(on=day)) == [convention]
+    assert convention.review_schedule(on=day).is_overdue
+    assert list(Convention.objects.declinations_overdue(on=day)) == [convention]
+    assert convention.declinations_overdue_on(day)
+
+
 @pytest.mark.embedded
 def test_status_annotation_counts_conventions_per_status():
     day = D(2025, 1, 1)
@@ -198,10 +263,18 @@ def test_status_annotation_counts_conventions_per_status():
     ConventionFactory(signed_on=D(2020, 1, 1), duration_months=12)
     ConventionFactory(signed_on=D(2024, 12, 1), effective_on=D(2025, 3, 1))
     ConventionFactory(signed_on=D(2024, 1, 1), terminated_on=D(2024, 6, 1))
+    ConventionFactory(signed_on=D(2024, 1, 1), duration_months=None)
     counts = {
         status: Convention.objects.in_status(status, on=day).count() for status in Status.values
     }
-    assert counts == {"draft": 1, "signed": 1, "in_force": 2, "expired": 1, "terminated": 1}
+    assert counts == {
+        "draft": 1,
+        "signed": 1,
+        "in_force": 2,
+        "in_force_open_ended": 1,
+        "expired": 1,
+        "terminated": 1,
+    }
     for convention in Convention.objects.with_status(on=day):
         assert convention.db_status == convention.status_on(day)
 

@@ -127,7 +127,9 @@ def status_from_dates(
         return Status.TERMINATED
     if effective_on is not None and effective_on > day:
         return Status.SIGNED
-    if end_on is not None and end_on < day:
+    if end_on is None:
+        return Status.IN_FORCE_OPEN_ENDED
+    if end_on < day:
         return Status.EXPIRED
     return Status.IN_FORCE
 
@@ -143,14 +145,29 @@ def status_condition(status: str, day: datetime.date, *, path: str = "") -> Q:
     terminated = Q(**{f"{path}terminated_on__lte": day})
     not_yet_effective = Q(**{f"{path}effective_on__gt": day})
     ended = Q(**{f"{path}end_on__lt": day})
+    no_end = Q(**{f"{path}end_on__isnull": True})
+    # Through the index on the end date (EndOrFarFuture), from `day` on.
     not_ended = Q(GreaterThanOrEqual(EndOrFarFuture(F(f"{path}end_on")), day))
     return {
         Status.DRAFT: ~signed,
         Status.TERMINATED: signed & terminated,
         Status.SIGNED: signed & ~terminated & not_yet_effective,
         Status.EXPIRED: signed & ~terminated & ~not_yet_effective & ended,
-        Status.IN_FORCE: signed & ~terminated & ~not_yet_effective & not_ended,
+        Status.IN_FORCE: signed & ~terminated & ~not_yet_effective & not_ended & ~no_end,
+        Status.IN_FORCE_OPEN_ENDED: signed & ~terminated & ~not_yet_effective & no_end,
     }[Status(status)]
+
+
+# In effect on the day, whether its end is known or not: what follow-up reviews, declination
+# deadlines and other running obligations apply to.
+RUNNING_STATUSES = (Status.IN_FORCE, Status.IN_FORCE_OPEN_ENDED)
+
+
+def running_condition(day: datetime.date, *, path: str = "") -> Q:
+    """In force on `day`, with or without a known end (RUNNING_STATUSES)."""
+    return status_condition(Status.IN_FORCE, day, path=path) | status_condition(
+        Status.IN_FORCE_OPEN_ENDED, day, path=path
+    )
 
 
 def declination_overdue_condition(day: datetime.date) -> Q:
@@ -167,7 +184,7 @@ def declination_overdue_condition(day: datetime.date) -> Q:
         parent__isnull=False,
         signed_on__isnull=True,
         parent__declination_deadline__lt=day,
-    ) & status_condition(Status.IN_FORCE, day, path="parent__")
+    ) & running_condition(day, path="parent__")
 
 
 def detail_prefetches(on: datetime.date | None = None) -> list:
@@ -234,7 +251,12 @@ class ConventionQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def in_force(self, on: datetime.date | None = None):
+        """In force with a known end date (Status.IN_FORCE): see running() for all in effect."""
         return self.in_status(Status.IN_FORCE, on=on)
+
+    def running(self, on: datetime.date | None = None):
+        """In effect on `on` (today), whether its end date is known or not."""
+        return self.in_status(*RUNNING_STATUSES, on=on)
 
     def for_partner(self, partner: Partner):
         return self.filter(parties__partner=partner)
@@ -352,7 +374,7 @@ class ConventionQuerySet(models.QuerySet):
             )
         )
         return (
-            self.in_force(on=day)
+            self.running(on=day)
             .with_review_schedule()
             .filter(period_elapsed | Q(db_next_review_on__lt=day))
         )
@@ -375,7 +397,7 @@ class ConventionQuerySet(models.QuerySet):
         digest all use this. Mirrors Convention.declinations_overdue_on().
         """
         day = on or timezone.localdate()
-        return self.in_force(on=day).awaiting_declination().filter(declination_deadline__lt=day)
+        return self.running(on=day).awaiting_declination().filter(declination_deadline__lt=day)
 
     # Declinations, seen from their national convention -------------------------------------
 
@@ -832,7 +854,7 @@ class Convention(models.Model):
             parent is not None
             and self.signed_on is None
             and parent.declination_deadline_passed_on(day)
-            and parent.status_on(day) == Status.IN_FORCE
+            and parent.status_on(day) in RUNNING_STATUSES
         )
 
     @property
@@ -859,7 +881,7 @@ class Convention(models.Model):
         if not (
             self.scope == Scope.NATIONAL
             and self.declination_deadline_passed_on(day)
-            and self.status_on(day) == Status.IN_FORCE
+            and self.status_on(day) in RUNNING_STATUSES
         ):
             return False
         declinations = list(self.declinations.all())

@@ -45,12 +45,13 @@ class ReviewSchedule:
 
     @property
     def in_force(self) -> bool:
-        return self.status == Status.IN_FORCE
+        # A convention without end date has its reviews too (RUNNING_STATUSES).
+        return self.status in (Status.IN_FORCE, Status.IN_FORCE_OPEN_ENDED)
 
     @property
     def is_followed(self) -> bool:
         """Signed and not over yet: the next review is worth announcing."""
-        return self.status in (Status.SIGNED, Status.IN_FORCE)
+        return self.status in (Status.SIGNED, Status.IN_FORCE, Status.IN_FORCE_OPEN_ENDED)
 
     @property
     def planned_on(self) -> datetime.date | None:

@@ -49,6 +49,7 @@ class DashboardView(CanViewConventions, TemplateView):
         conventions = Convention.objects.all()
         return {
             "in_force": conventions.in_force(on=day).count(),
+            "open_ended": conventions.in_status(Status.IN_FORCE_OPEN_ENDED, on=day).count(),
             "ending": conventions.ending_within(ENDING_WITHIN_MONTHS, on=day).count(),
             "notice": conventions.notice_deadline_within(NOTICE_WITHIN_MONTHS, on=day).count(),
             "reviews_due": conventions.reviews_due(on=day).count(),
@@ -65,6 +66,12 @@ class DashboardView(CanViewConventions, TemplateView):
                 figures["in_force"],
                 list_url(statut=Status.IN_FORCE.value),
                 "Conventions signées dont la période est en cours.",
+            ),
+            (
+                Status.IN_FORCE_OPEN_ENDED.label,
+                figures["open_ended"],
+                list_url(statut=Status.IN_FORCE_OPEN_ENDED.value),
+                "Conventions en vigueur sans durée, période ni date de fin connue.",
             ),
             (
                 f"Se terminent dans les {ENDING_WITHIN_MONTHS} mois",
