@@ -17,6 +17,7 @@ from conventions.services import (
 from tests.factories import ConventionFactory, PartnerFactory, role_user
 from tests.test_convention_form import page
 from tests.test_models import assert_status
+from tests.test_pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -384,3 +385,49 @@ def test_posting_to_an_ended_convention_explains_the_refusal(
     assert EXPIRED_TERMINATE_MESSAGE.replace("'", "&#x27;") in page(response)
     assert not Amendment.objects.exists()
     assert Convention.objects.get(pk=expired.pk).terminated_on is None
+
+
+# The duration as signed, and what moved the end since -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("new_end_on", "label"),
+    [
+        (
+            D(2027, 12, 31),
+            "3 ans, prolongée par l&#x27;avenant n° 1 jusqu&#x27;au 31 décembre 2027",
+        ),
+        (D(2025, 6, 30), "3 ans, réduite par l&#x27;avenant n° 1 jusqu&#x27;au 30 juin 2025"),
+    ],
+)
+def test_page_and_pdf_show_the_signed_duration_and_the_amended_end(
+    editor_client, convention, editor, new_end_on, label
+):
+    convention_amend(convention=convention, signed_on=D(2025, 1, 2), summary="Objet", by=editor)
+    convention_amend(
+        convention=convention,
+        signed_on=D(2025, 2, 3),
+        summary="Durée",
+        new_end_on=new_end_on,
+        by=editor,
+    )
+    label = label.replace("n° 1", "n° 2")
+    assert f"<dd>{label}</dd>" in page(editor_client.get(detail_url(convention)))
+    pdf = editor_client.get(reverse("conventions:convention_pdf", args=[convention.pk]))
+    assert label.replace("&#x27;", "'") in pdf_text(pdf)
+
+
+def test_the_duration_says_when_a_termination_ended_it(editor_client, convention, editor, amf):
+    convention_terminate(
+        convention=convention,
+        by_party=amf,
+        notice_sent_on=D(2024, 12, 31),
+        method=TerminationMethod.REGISTERED_LETTER,
+        by=editor,
+    )
+    content = page(editor_client.get(detail_url(convention)))
+    assert "<dd>3 ans, résiliée à effet du 28 février 2025</dd>" in content
+
+
+def test_an_unamended_duration_reads_as_signed(editor_client, convention):
+    assert "<dd>3 ans</dd>" in page(editor_client.get(detail_url(convention)))

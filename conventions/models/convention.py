@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, ExtractYear, Length
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from partners.enums import PartnerKind
@@ -945,6 +946,30 @@ class Convention(models.Model):
         )
         number = int(last.removeprefix(prefix)) + 1 if last else 1
         return f"{prefix}{number:03d}"
+
+    @property
+    def term_label(self) -> str:
+        """The duration as signed, then what moved the end since: "3 ans, prolongée par
+        l'avenant n° 1 jusqu'au 31 décembre 2027", "…, résiliée à effet du 1 mars 2025".
+        Reads the amendments as loaded (prefetched by the page and the PDF)."""
+        parts = [self.duration_label] if self.duration_label else []
+        signed_end = self.period_end or (
+            end_of_term(self.effective_on, self.duration_months)
+            if self.effective_on and self.duration_months
+            else None
+        )
+        moving = [a for a in self.amendments.all() if a.new_end_on is not None]
+        latest = max(moving, key=lambda amendment: amendment.number, default=None)
+        if latest is not None and latest.new_end_on != signed_end:
+            verb = "réduite" if signed_end and latest.new_end_on < signed_end else "prolongée"
+            parts.append(
+                f"{verb} par l'avenant n° {latest.number} "
+                f"jusqu'au {date_format(latest.new_end_on, 'j F Y')}"
+            )
+        if self.terminated_on:
+            parts.append(f"résiliée à effet du {date_format(self.terminated_on, 'j F Y')}")
+        label = ", ".join(parts)
+        return label[:1].upper() + label[1:] if not self.duration_label else label
 
     @property
     def duration_label(self) -> str:
