@@ -183,6 +183,8 @@ class ConventionAdmin(HistoryAdmin):
                     "tacit_renewal",
                     ("terminated_on", "termination_notice_sent_on"),
                     ("terminated_by", "termination_method"),
+                    ("termination_letter_number", "termination_receipt_on"),
+                    "notice_from_receipt",
                 ]
             },
         ),

@@ -356,6 +356,7 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
             "duration_months",
             "period_end",
             "notice_months",
+            "notice_from_receipt",
             "tacit_renewal",
             "terminated_on",
             "summary",

@@ -13,7 +13,15 @@ from partners.enums import PartnerKind
 from partners.models import Partner
 
 from .dates import add_months
-from .enums import AmendedField, CommitmentStatus, PartyRole, Scope, Status, TerminationMethod
+from .enums import (
+    AmendedField,
+    AttachmentKind,
+    CommitmentStatus,
+    PartyRole,
+    Scope,
+    Status,
+    TerminationMethod,
+)
 from .forms import (
     AxisInlineFormSet,
     ConventionForm,
@@ -566,13 +574,19 @@ def convention_amend(
 
 
 def termination_effective_on(
-    *, convention: Convention, notice_sent_on: datetime.date
+    *,
+    convention: Convention,
+    notice_sent_on: datetime.date,
+    receipt_on: datetime.date | None = None,
 ) -> datetime.date:
     """The day a termination noticed on `notice_sent_on` takes effect: the notice period later
-    (clamped to the end of a shorter month), or that very day when there is no notice period."""
+    (clamped to the end of a shorter month), or that very day when there is no notice period.
+    A convention whose notice runs from its receipt (`notice_from_receipt`) counts it from
+    `receipt_on`, the date of the acknowledgment of receipt, when known."""
+    start = receipt_on if convention.notice_from_receipt and receipt_on else notice_sent_on
     if not convention.notice_months:
-        return notice_sent_on
-    return add_months(notice_sent_on, convention.notice_months)
+        return start
+    return add_months(start, convention.notice_months)
 
 
 def check_terminable(
@@ -625,24 +639,59 @@ def convention_terminate(
     notice_sent_on: datetime.date,
     method: TerminationMethod | str,
     by: AbstractBaseUser,
+    letter_number: str = "",
+    receipt_on: datetime.date | None = None,
+    proof=None,
 ) -> Convention:
     """Record that `by_party` terminated `convention` by a notice sent on `notice_sent_on`.
 
     The termination takes effect at the end of the notice period (see
-    `termination_effective_on`): the convention is in force until the day before, terminated
-    from that day. The history record names `by`.
+    `termination_effective_on`, from `receipt_on` when the convention counts notice from its
+    receipt): the convention is in force until the day before, terminated from that day.
+    How notice was given is kept: the registered letter's number, the date of its
+    acknowledgment of receipt, and `proof`, an uploaded file attached to the convention as
+    the termination's proof (checked like any attachment). Every history record names `by`.
     """
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     check_terminable(convention=convention, by_party=by_party, notice_sent_on=notice_sent_on)
+    if receipt_on is not None and receipt_on < notice_sent_on:
+        raise ValidationError(
+            {
+                "receipt_on": ValidationError(
+                    "L'accusé de réception ne peut pas précéder l'envoi du préavis "
+                    f"({_day(notice_sent_on)}).",
+                    code="receipt_before_notice",
+                )
+            }
+        )
     convention.terminated_by = by_party
     convention.termination_notice_sent_on = notice_sent_on
     convention.termination_method = method
+    convention.termination_letter_number = letter_number.strip()
+    convention.termination_receipt_on = receipt_on
     convention.terminated_on = termination_effective_on(
-        convention=convention, notice_sent_on=notice_sent_on
+        convention=convention, notice_sent_on=notice_sent_on, receipt_on=receipt_on
     )
     convention.full_clean()
     _by(convention, by).save()
+    if proof is not None:
+        try:
+            attachment_add(
+                attachment=Attachment(
+                    convention=convention,
+                    title=TERMINATION_PROOF_TITLE,
+                    kind=AttachmentKind.TERMINATION_PROOF,
+                    file=proof,
+                ),
+                by=by,
+            )
+        except ValidationError as error:
+            messages = error.message_dict.get("file", error.messages)
+            raise ValidationError({"proof": messages}) from error
     return convention
+
+
+TERMINATION_PROOF_TITLE = "Preuve de la résiliation (lettre recommandée, accusé de réception)"
 
 
 # Follow-up: the progress of actions, review meetings, the values reached towards targets ----------

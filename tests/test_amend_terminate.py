@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import ADMINISTRATOR, EDITOR
-from conventions.enums import Status, TerminationMethod
-from conventions.models import Amendment, Convention
+from conventions.enums import AttachmentKind, Status, TerminationMethod
+from conventions.models import Amendment, Attachment, Convention
 from conventions.services import (
     convention_amend,
     convention_terminate,
@@ -18,6 +18,7 @@ from tests.factories import ConventionFactory, PartnerFactory, role_user
 from tests.test_convention_form import page
 from tests.test_models import assert_status
 from tests.test_pdf import pdf_text
+from tests.test_uploads import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -431,3 +432,98 @@ def test_the_duration_says_when_a_termination_ended_it(editor_client, convention
 
 def test_an_unamended_duration_reads_as_signed(editor_client, convention):
     assert "<dd>3 ans</dd>" in page(editor_client.get(detail_url(convention)))
+
+
+# How notice was given: the registered letter, its receipt, the proof ----------------------------
+
+
+def test_notice_counted_from_receipt_takes_effect_from_the_receipt_date(editor, amf, unml):
+    convention = ConventionFactory(notice_from_receipt=True, parties=[unml, amf])
+    convention_terminate(
+        convention=convention,
+        by_party=amf,
+        notice_sent_on=D(2025, 3, 10),
+        receipt_on=D(2025, 3, 14),
+        letter_number="1A 234 567 8901 2",
+        method=TerminationMethod.REGISTERED_LETTER,
+        by=editor,
+    )
+    convention = Convention.objects.get(pk=convention.pk)
+    assert convention.terminated_on == D(2025, 5, 14)
+    assert convention.termination_receipt_on == D(2025, 3, 14)
+    assert convention.termination_letter_number == "1A 234 567 8901 2"
+
+
+def test_notice_counted_from_sending_ignores_the_receipt_date(convention, editor, amf):
+    convention_terminate(
+        convention=convention,
+        by_party=amf,
+        notice_sent_on=D(2025, 3, 10),
+        receipt_on=D(2025, 3, 14),
+        method=TerminationMethod.REGISTERED_LETTER,
+        by=editor,
+    )
+    assert Convention.objects.get(pk=convention.pk).terminated_on == D(2025, 5, 10)
+
+
+def test_a_receipt_before_the_notice_is_refused(convention, editor, amf):
+    with pytest.raises(ValidationError) as error:
+        convention_terminate(
+            convention=convention,
+            by_party=amf,
+            notice_sent_on=D(2025, 3, 10),
+            receipt_on=D(2025, 3, 9),
+            method=TerminationMethod.REGISTERED_LETTER,
+            by=editor,
+        )
+    assert error.value.message_dict == {
+        "receipt_on": [
+            "L'accusé de réception ne peut pas précéder l'envoi du préavis (10/03/2025)."
+        ]
+    }
+    assert Convention.objects.get(pk=convention.pk).terminated_on is None
+
+
+def test_editor_records_the_letter_its_receipt_and_the_proof(editor_client, editor, amf, unml):
+    convention = ConventionFactory(notice_from_receipt=True, parties=[unml, amf])
+    data = {
+        "by_party": amf.pk,
+        "notice_sent_on": "2025-03-10",
+        "method": TerminationMethod.REGISTERED_LETTER,
+        "letter_number": "1A 234",
+        "receipt_on": "2025-03-14",
+    }
+    content = page(editor_client.post(terminate_url(convention), data))
+    assert "prendra effet le <strong>14 mai 2025</strong>" in content
+    assert 'type="file" name="proof"' in content
+
+    proof = upload("accuse-reception.pdf", pdf_bytes())
+    response = editor_client.post(
+        terminate_url(convention), data | {"confirm": "1", "proof": proof}, follow=True
+    )
+    content = page(response)
+    attachment = Attachment.objects.get(convention=convention)
+    assert attachment.kind == AttachmentKind.TERMINATION_PROOF
+    assert attachment.history.first().history_user == editor
+    assert "Lettre recommandée n° 1A 234" in content
+    assert "Accusé de réception du 14 mars 2025" in content
+    assert "À réception de la lettre" in content
+    text = pdf_text(editor_client.get(reverse("conventions:convention_pdf", args=[convention.pk])))
+    assert "lettre recommandée n° 1A 234, accusé de réception du 14 mars 2025" in text
+
+
+def test_a_proof_in_a_refused_format_is_explained_and_nothing_is_terminated(
+    editor_client, convention, amf
+):
+    data = {
+        "by_party": amf.pk,
+        "notice_sent_on": "2025-03-10",
+        "method": TerminationMethod.REGISTERED_LETTER,
+        "confirm": "1",
+        "proof": upload("script.exe", b"MZ not a document"),
+    }
+    response = editor_client.post(terminate_url(convention), data)
+    assert response.status_code == 200
+    assert "Format refusé" in page(response)
+    assert Convention.objects.get(pk=convention.pk).terminated_on is None
+    assert not Attachment.objects.exists()

@@ -219,7 +219,8 @@ def test_demo_statuses_follow_the_dates(loaded):
     on = D(2026, 6, 1)
     statuses = dict(Convention.objects.with_status(on=on).values_list("title", "db_status"))
     assert statuses == {
-        demo.ACADEMIE_TITLE: Status.IN_FORCE,
+        # Its text sets no duration: in force, for an unspecified term.
+        demo.ACADEMIE_TITLE: Status.IN_FORCE_OPEN_ENDED,
         demo.U2P_TITLE: Status.IN_FORCE,
         demo.AMF_TITLE: Status.IN_FORCE,
         demo.DGOM_TITLE: Status.EXPIRED,

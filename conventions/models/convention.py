@@ -918,6 +918,14 @@ class Convention(models.Model):
                 "La résiliation ne peut pas prendre effet avant l'envoi du préavis "
                 f"({self.termination_notice_sent_on:%d/%m/%Y})."
             )
+        if (
+            self.termination_receipt_on
+            and self.termination_notice_sent_on
+            and self.termination_receipt_on < self.termination_notice_sent_on
+        ):
+            errors["termination_receipt_on"] = (
+                "L'accusé de réception ne peut pas précéder l'envoi du préavis."
+            )
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = "Une convention ne peut pas être sa propre convention nationale."
         if self.predecessor_id and self.pk and self.predecessor_id == self.pk:

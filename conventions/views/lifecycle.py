@@ -239,6 +239,18 @@ class TerminationForm(StaffFormMixin, forms.Form):
         choices=TerminationMethod.choices,
         initial=TerminationMethod.REGISTERED_LETTER,
     )
+    letter_number = forms.CharField(
+        label="Numéro de la lettre recommandée", max_length=50, required=False
+    )
+    receipt_on = forms.DateField(
+        label="Date de l'accusé de réception", required=False, widget=DateInput
+    )
+    # Asked on the confirmation page, where the file is posted with the termination.
+    proof = forms.FileField(
+        label="Preuve de l'envoi ou de la réception",
+        required=False,
+        help_text="Scan de l'accusé de réception ou de la preuve de dépôt (PDF, image).",
+    )
 
     def __init__(self, *args, convention: Convention, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,7 +278,7 @@ class ConventionTerminateView(LifecycleActionView):
 
     def post(self, request, pk):
         convention = self.get_convention()
-        form = TerminationForm(request.POST, convention=convention)
+        form = TerminationForm(request.POST, request.FILES, convention=convention)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -277,7 +289,9 @@ class ConventionTerminateView(LifecycleActionView):
                         notice_sent_on=data["notice_sent_on"],
                     )
                     effective_on = termination_effective_on(
-                        convention=convention, notice_sent_on=data["notice_sent_on"]
+                        convention=convention,
+                        notice_sent_on=data["notice_sent_on"],
+                        receipt_on=data["receipt_on"],
                     )
                     return self.render(
                         convention,
@@ -290,12 +304,27 @@ class ConventionTerminateView(LifecycleActionView):
                     by_party=data["by_party"],
                     notice_sent_on=data["notice_sent_on"],
                     method=data["method"],
+                    letter_number=data["letter_number"],
+                    receipt_on=data["receipt_on"],
+                    proof=data["proof"],
                     by=request.user,
                 )
             except ValidationError as error:
                 if not hasattr(error, "error_dict"):
                     return self.render(convention, error, form=None)
                 form.add_error(None, error)
+                if set(error.error_dict) == {"proof"}:
+                    # Only the file is refused: back to the confirmation, to choose another.
+                    return self.render(
+                        convention,
+                        form=form,
+                        effective_on=termination_effective_on(
+                            convention=convention,
+                            notice_sent_on=data["notice_sent_on"],
+                            receipt_on=data["receipt_on"],
+                        ),
+                        method_label=TerminationMethod(data["method"]).label,
+                    )
             else:
                 messages.success(
                     request,
