@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from accounts.reminders import french_date
+from accounts.reminders import due_reminders, french_date
 from accounts.roles import READER
 from accounts.services import reminder_preferences_for
 from conventions.dates import add_months
@@ -152,3 +152,13 @@ def test_page_and_pdf_show_the_end_and_no_notice_to_give(client, reader, convent
     text = pdf_text(client.get(reverse("conventions:convention_pdf", args=[convention.pk])))
     assert f"Date de fin {french_date(last_day)}" in text
     assert "à donner au plus tard le" not in text
+
+
+def test_digest_reminds_the_end_and_no_longer_the_notice(reader, convention, amf, editor):
+    reminder_preferences_for(user=reader)
+    kinds = {(r.kind, r.date) for r in due_reminders(reader, on=today())}
+    assert kinds == {("notice", convention.notice_deadline)}
+
+    last_day = terminate(convention, amf, editor)
+
+    assert {(r.kind, r.date) for r in due_reminders(reader, on=today())} == {("ending", last_day)}
