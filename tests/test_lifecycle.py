@@ -717,7 +717,12 @@ def test_the_national_convention_lists_its_declinations_with_their_status(
     section = content[content.index("Déclinaisons locales et régionales") :]
     for declination, badge in (
         (draft, '<span class="badge status-badge status-draft">Projet</span>'),
-        (signed, '<span class="badge status-badge status-in_force">En vigueur</span>'),
+        # Signed without a duration: in force for an unspecified term.
+        (
+            signed,
+            '<span class="badge status-badge status-in_force_open_ended">'
+            "En vigueur, durée non précisée</span>",
+        ),
     ):
         link = f'<a href="{detail_url(declination)}">'
         row = section[section.index(link) : section.index("</tr>", section.index(link))]
