@@ -21,7 +21,7 @@ from conventions.dates import add_months
 from conventions.models import Convention
 
 from .models import ReminderKind, ReminderPreferences
-from .reminders import FIELDS, french_date, review_due_on, with_review_due_on
+from .reminders import FIELDS, deadline_text, review_due_on, with_review_due_on
 
 MONTHS_BEFORE = 3
 MONTHS_AFTER = 36
@@ -36,17 +36,6 @@ SUMMARIES = {
     ReminderKind.NOTICE: "Date limite de préavis : convention « {title} »",
     ReminderKind.REVIEW: "Bilan de suivi à tenir : convention « {title} »",
     ReminderKind.DECLINATION: "Échéance des déclinaisons : convention « {title} »",
-}
-DESCRIPTIONS = {
-    ReminderKind.ENDING: "Dernier jour de la convention : {date}.",
-    ReminderKind.NOTICE: (
-        "Dernier jour pour envoyer le préavis de résiliation : {date} "
-        "(la convention prend fin le {end})."
-    ),
-    ReminderKind.REVIEW: "Bilan de suivi attendu le {date}.",
-    ReminderKind.DECLINATION: (
-        "Date limite de signature des déclinaisons locales ou régionales : {date}."
-    ),
 }
 
 
@@ -67,11 +56,8 @@ class Deadline:
 
     @property
     def description(self) -> str:
-        end = self.convention.end_on
-        line = DESCRIPTIONS[self.kind].format(
-            date=french_date(self.date), end=french_date(end) if end else ""
-        )
-        return f"{line}\nConvention {self.convention.reference} : {self.convention.title}"
+        line = deadline_text(self.kind, self.date)
+        return f"{line}.\nConvention {self.convention.reference} : {self.convention.title}"
 
 
 def calendar_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from conventions.dates import add_months
 from conventions.models import Convention
 from conventions.models.review_schedule import first_day_period_elapsed
 
@@ -26,11 +27,24 @@ from .models import ReminderKind, ReminderPreferences, SentReminder
 
 logger = logging.getLogger(__name__)
 
-LABELS = {
-    ReminderKind.ENDING: "Fin de la convention le {date}",
-    ReminderKind.NOTICE: "Date limite d'envoi du préavis de résiliation : {date}",
-    ReminderKind.REVIEW: "Bilan de suivi attendu depuis le {date}",
-    ReminderKind.DECLINATION: "Déclinaisons non signées à l'échéance du {date}",
+# What to do and by when, for each kind: (the date is today or ahead, the date has passed).
+WORDING = {
+    ReminderKind.ENDING: (
+        "Décider du renouvellement avant la fin de la convention le {date}",
+        "Convention arrivée à échéance le {date}",
+    ),
+    ReminderKind.NOTICE: (
+        "Donner le préavis de résiliation au plus tard le {date}",
+        "Date limite du préavis de résiliation dépassée depuis le {date}",
+    ),
+    ReminderKind.REVIEW: (
+        "Tenir le bilan de suivi, attendu le {date}",
+        "Tenir le bilan de suivi, attendu depuis le {date}",
+    ),
+    ReminderKind.DECLINATION: (
+        "Faire signer les déclinaisons locales ou régionales au plus tard le {date}",
+        "Faire signer les déclinaisons locales ou régionales : échéance dépassée depuis le {date}",
+    ),
 }
 SECTIONS = {
     ReminderKind.ENDING: "Conventions arrivant à échéance",
@@ -49,10 +63,54 @@ class Reminder:
     date: datetime.date
     label: str
 
+    @property
+    def url(self) -> str:
+        return absolute_url(self.convention.get_absolute_url())
+
+
+def absolute_url(path: str) -> str:
+    """The full address of `path` on the site (settings.SITE_URL): for links read outside it."""
+    return f"{settings.SITE_URL}{path}"
+
 
 def french_date(day: datetime.date) -> str:
+    """ "1er mars 2027", "2 mars 2027"."""
     with translation.override("fr"):
-        return date_format(day, "j F Y")
+        text = date_format(day, "j F Y")
+    return f"1er{text[1:]}" if day.day == 1 else text
+
+
+def relative_day(day: datetime.date, *, today: datetime.date) -> str:
+    """How far `day` is from `today`, in words: "demain", "dans 12 jours", "il y a 3 mois"."""
+    days = (day - today).days
+    if days in NEAR_DAYS:
+        return NEAR_DAYS[days]
+    if abs(days) <= 60:
+        span = f"{abs(days)} jours"
+    else:
+        start, stop = sorted((today, day))
+        months = (stop.year - start.year) * 12 + stop.month - start.month
+        if add_months(start, months) > stop:
+            months -= 1
+        exact = add_months(start, months) == stop
+        span = f"{months} mois" if months < 24 else f"{months // 12} ans"
+        if not exact or (months >= 24 and months % 12):
+            span = f"plus de {span}"
+    return f"dans {span}" if days > 0 else f"il y a {span}"
+
+
+NEAR_DAYS = {0: "aujourd'hui", 1: "demain", -1: "hier"}
+
+
+def deadline_text(kind: str, day: datetime.date, *, today: datetime.date | None = None) -> str:
+    """What to do and by when: "Donner le préavis de résiliation au plus tard le 1er mars 2027
+    (dans 12 jours)". Without `today` (a calendar read any day), no "dans…" and the wording of a
+    date ahead."""
+    ahead, passed = WORDING[kind]
+    if today is None:
+        return ahead.format(date=french_date(day))
+    wording = passed if day < today else ahead
+    return f"{wording.format(date=french_date(day))} ({relative_day(day, today=today)})"
 
 
 def _ending(day, months):
@@ -156,7 +214,7 @@ def due_reminders(
         ).values_list("convention_id", "kind", "due_on")
     )
     reminders = [
-        Reminder(kind, convention, day, LABELS[kind].format(date=french_date(day)))
+        Reminder(kind, convention, day, deadline_text(kind, day, today=on))
         for kind, convention, day in candidates
         if (convention.pk, kind.value, day) not in sent
     ]

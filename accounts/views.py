@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from .calendar_feed import calendar_deadlines, calendar_window, render_calendar
 from .forms import ReminderPreferencesForm
 from .models import ReminderKind, ReminderPreferences
-from .reminders import digest_sections, due_reminders
+from .reminders import absolute_url, digest_sections, due_reminders
 from .services import calendar_token_reset, reminder_preferences_for, reminder_preferences_save
 
 # Whoever may read the conventions may be reminded of their deadlines.
@@ -52,7 +52,7 @@ class ReminderPreferencesView(PermissionRequiredMixin, View):
     def saved_context(self, preferences: ReminderPreferences) -> dict:
         today = timezone.localdate()
         reminders = due_reminders(self.request.user, on=today, preferences=preferences)
-        feed_url = self.request.build_absolute_uri(
+        feed_url = absolute_url(
             reverse("accounts:calendar_feed", args=[preferences.calendar_token])
         )
         window_start, window_end = calendar_window(today)
@@ -106,7 +106,7 @@ def calendar_feed(request, token: str):
     now = timezone.now().replace(microsecond=0)
     body = render_calendar(
         calendar_deadlines(preferences, on=timezone.localdate(now)),
-        absolute_url=request.build_absolute_uri,
+        absolute_url=absolute_url,
         stamp=now,
         uid=f"calendar-{owner.pk}@conventions-unml",
     )

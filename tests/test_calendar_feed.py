@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import ReminderPreferences
+from accounts.reminders import french_date
 from accounts.roles import EDITOR, READER
 from accounts.services import calendar_token_reset, reminder_preferences_for
 from conventions.dates import add_months
@@ -70,7 +71,8 @@ def reader():
 
 
 @pytest.mark.embedded
-def test_feed_lists_every_deadline_kind_as_an_all_day_event(client, reader):
+def test_feed_lists_every_deadline_kind_as_an_all_day_event(client, reader, settings):
+    settings.SITE_URL = "https://conventions.unml.info"
     convention = followed_convention(title="Convention avec l'AMF")
 
     calendar = fetch(client, reader)
@@ -80,7 +82,7 @@ def test_feed_lists_every_deadline_kind_as_an_all_day_event(client, reader):
         assert type(event.start) is datetime.date
         assert event.end == event.start + datetime.timedelta(days=1)
         assert event.DTSTAMP is not None
-        assert str(event["URL"]) == f"http://testserver/conventions/{convention.pk}/"
+        assert str(event["URL"]) == f"https://conventions.unml.info/conventions/{convention.pk}/"
         assert convention.reference in str(event["DESCRIPTION"])
         assert str(event["URL"]) in str(event["DESCRIPTION"])
     assert str(calendar["X-WR-CALNAME"]) == "Échéances des conventions UNML"
@@ -105,8 +107,14 @@ def test_summaries_and_descriptions_are_in_french(client, reader):
     end = convention.end_on
     months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"]
     months += ["septembre", "octobre", "novembre", "décembre"]
-    assert f"Dernier jour de la convention : {end.day} {months[end.month - 1]} {end.year}." in str(
-        events["ending"]["DESCRIPTION"]
+    first = "er" if end.day == 1 else ""
+    assert (
+        f"Décider du renouvellement avant la fin de la convention le {end.day}{first} "
+        f"{months[end.month - 1]} {end.year}."
+    ) in str(events["ending"]["DESCRIPTION"])
+    notice = convention.notice_deadline
+    assert (f"Donner le préavis de résiliation au plus tard le {french_date(notice)}.") in str(
+        events["notice"]["DESCRIPTION"]
     )
 
 

@@ -73,7 +73,8 @@ def test_each_role_opens_the_page_and_gets_preferences_on_first_visit(client, ro
     assert preferences.calendar_token
     content = response.content.decode()
     assert "Mes rappels et mon calendrier" in content
-    assert f"http://testserver/compte/calendrier/{preferences.calendar_token}.ics" in content
+    # The address calendar apps fetch is the site's (SITE_URL), whatever host the page was read on.
+    assert f"http://127.0.0.1:8000/compte/calendrier/{preferences.calendar_token}.ics" in content
     assert "INVALID_TEMPLATE_VARIABLE" not in content
     [record] = preferences.history.all()
     assert record.history_type == "+"
@@ -167,7 +168,8 @@ def test_a_user_only_ever_sees_and_edits_their_own(reader_client, reader):
 
 
 @pytest.mark.embedded
-def test_preview_shows_what_todays_digest_would_contain(reader_client, reader):
+def test_preview_shows_what_todays_digest_would_contain(reader_client, reader, settings):
+    settings.SITE_URL = "https://conventions.unml.info"
     convention = ending_soon(title="Convention avec l'AMF")
 
     response = reader_client.get(URL)
@@ -175,12 +177,11 @@ def test_preview_shows_what_todays_digest_would_contain(reader_client, reader):
     content = response.content.decode()
     assert "le courriel d'aujourd'hui contiendrait 2 échéances" in content
     assert "Vous n'êtes pas abonné aux rappels par courriel" in content
-    assert f'href="/conventions/{convention.pk}/">Convention avec l&#x27;AMF</a>' in content
-    assert f"Fin de la convention le {french_date(convention.end_on)}" in content
-    assert (
-        "Date limite d'envoi du préavis de résiliation : "
-        f"{french_date(convention.notice_deadline)}".replace("'", "&#x27;")
-    ) in content
+    link = f"https://conventions.unml.info/conventions/{convention.pk}/"
+    assert f'href="{link}">Convention avec l&#x27;AMF</a>' in content
+    end, notice = french_date(convention.end_on), french_date(convention.notice_deadline)
+    assert f"Décider du renouvellement avant la fin de la convention le {end}" in content
+    assert f"Donner le préavis de résiliation au plus tard le {notice}" in content
 
 
 def test_preview_follows_the_saved_preferences_and_matches_the_digest(reader_client, reader):
@@ -193,7 +194,7 @@ def test_preview_follows_the_saved_preferences_and_matches_the_digest(reader_cli
     assert "Dates limites de préavis" not in content
     assert send_reminders() == 1
     [message] = mail.outbox
-    assert f"Fin de la convention le {french_date(convention.end_on)}" in message.body
+    assert f"la fin de la convention le {french_date(convention.end_on)}" in message.body
     assert "préavis" not in message.body
     # Once sent, the reminder leaves the preview: the next digest has nothing new.
     content = reader_client.get(URL).content.decode()

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ReminderKind, ReminderPreferences, SentReminder
-from accounts.reminders import due_reminders, send_reminders
+from accounts.reminders import due_reminders, french_date, relative_day, send_reminders
 from accounts.roles import READER
 from tests.factories import ConventionFactory, ReviewFactory, RoleUserFactory, UserFactory
 
@@ -143,11 +143,69 @@ def test_digest_is_in_french_with_titles_and_dates():
     assert message.subject == "Conventions UNML : 2 échéances à suivre"
     assert "Bonjour Léa Lecture," in message.body
     assert "Convention avec l'Association des maires de France" in message.body
-    assert "Date limite d'envoi du préavis de résiliation : 31 octobre 2026" in message.body
-    assert "Fin de la convention le 31 décembre 2026" in message.body
+    assert (
+        "Donner le préavis de résiliation au plus tard le 31 octobre 2026 (dans 56 jours)"
+        in message.body
+    )
+    assert (
+        "Décider du renouvellement avant la fin de la convention le 31 décembre 2026 "
+        "(dans plus de 3 mois)" in message.body
+    )
     assert "INVALID_TEMPLATE_VARIABLE" not in message.body
     assert "Conventions arrivant à échéance" in message.body
     assert "Dates limites de préavis" in message.body
+
+
+def test_each_line_of_the_digest_links_to_its_convention_with_an_absolute_url(settings):
+    settings.SITE_URL = "https://conventions.unml.info"
+    convention = ConventionFactory()
+    subscribed_to("remind_notice")
+
+    send_reminders(on=datetime.date(2026, 9, 5))
+
+    [message] = mail.outbox
+    assert f"https://conventions.unml.info/conventions/{convention.pk}/" in message.body
+
+
+def test_overdue_deadlines_say_since_when():
+    ConventionFactory(review_every_months=12, declination_deadline=datetime.date(2025, 3, 1))
+    subscriber(**{**ONLY, "remind_review": True, "remind_declination": True})
+
+    send_reminders(on=datetime.date(2025, 3, 11))
+
+    body = mail.outbox[0].body
+    assert (
+        "Tenir le bilan de suivi, attendu depuis le 1er janvier 2025 (il y a plus de 2 mois)"
+        in body
+    )
+    assert (
+        "Faire signer les déclinaisons locales ou régionales : échéance dépassée depuis "
+        "le 1er mars 2025 (il y a 10 jours)" in body
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (datetime.date(2026, 9, 5), "aujourd'hui"),
+        (datetime.date(2026, 9, 6), "demain"),
+        (datetime.date(2026, 9, 4), "hier"),
+        (datetime.date(2026, 10, 5), "dans 30 jours"),
+        (datetime.date(2026, 11, 4), "dans 60 jours"),
+        (datetime.date(2026, 12, 5), "dans 3 mois"),
+        (datetime.date(2026, 12, 6), "dans plus de 3 mois"),
+        (datetime.date(2028, 9, 5), "dans 2 ans"),
+        (datetime.date(2025, 1, 1), "il y a plus de 20 mois"),
+        (datetime.date(2023, 9, 5), "il y a 3 ans"),
+    ],
+)
+def test_how_far_a_date_is_in_words(day, text):
+    assert relative_day(day, today=datetime.date(2026, 9, 5)) == text
+
+
+def test_first_of_the_month_is_written_1er():
+    assert french_date(datetime.date(2027, 3, 1)) == "1er mars 2027"
+    assert french_date(datetime.date(2027, 3, 2)) == "2 mars 2027"
 
 
 def test_one_reminder_says_so_in_the_singular():
