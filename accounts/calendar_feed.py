@@ -7,7 +7,8 @@ their reminder preferences (the e-mail thresholds do not apply: a calendar shows
 Window: from three months ago (a deadline just passed stays visible) to three years ahead (a
 usual term of three years, and well beyond the 24 months the e-mail can warn ahead).
 Conventions followed: signed ones with no termination recorded (a terminated convention has no
-deadline left). One query per kind ticked, whatever the number of conventions.
+deadline left); their actions and commitments with a due date, neither done nor dropped, are
+one event each. One query per kind ticked, whatever the number of conventions.
 """
 
 import datetime
@@ -18,10 +19,17 @@ from django.db.models import Q, QuerySet
 from icalendar import Calendar, Event, vDuration
 
 from conventions.dates import add_months
-from conventions.models import Convention
+from conventions.models import Commitment, Convention
 
 from .models import ReminderKind, ReminderPreferences
-from .reminders import FIELDS, deadline_text, review_due_on, with_review_due_on
+from .reminders import (
+    FIELDS,
+    deadline_text,
+    open_commitments,
+    page_path,
+    review_due_on,
+    with_review_due_on,
+)
 
 MONTHS_BEFORE = 3
 MONTHS_AFTER = 36
@@ -36,6 +44,7 @@ SUMMARIES = {
     ReminderKind.NOTICE: "Date limite de préavis : convention « {title} »",
     ReminderKind.REVIEW: "Bilan de suivi à tenir : convention « {title} »",
     ReminderKind.DECLINATION: "Échéance des déclinaisons : convention « {title} »",
+    ReminderKind.COMMITMENT: "Action à réaliser : convention « {title} »",
 }
 
 
@@ -44,11 +53,19 @@ class Deadline:
     kind: ReminderKind
     convention: Convention
     date: datetime.date
+    commitment: Commitment | None = None
 
     @property
     def uid(self) -> str:
         """Stable from one fetch to the next: a moved date is a new event."""
-        return f"{self.kind.value}-{self.convention.pk}-{self.date:%Y%m%d}@conventions-unml"
+        about = str(self.convention.pk)
+        if self.commitment:
+            about += f"-{self.commitment.pk}"
+        return f"{self.kind.value}-{about}-{self.date:%Y%m%d}@conventions-unml"
+
+    @property
+    def path(self) -> str:
+        return page_path(self.convention, self.commitment)
 
     @property
     def summary(self) -> str:
@@ -56,7 +73,7 @@ class Deadline:
 
     @property
     def description(self) -> str:
-        line = deadline_text(self.kind, self.date)
+        line = deadline_text(self.kind, self.date, commitment=self.commitment)
         return f"{line}.\nConvention {self.convention.reference} : {self.convention.title}"
 
 
@@ -104,12 +121,20 @@ def _declination(start, stop):
     return [(c, c.declination_deadline) for c in qs.only(*FIELDS)]
 
 
+def _commitment(start, stop):
+    due = open_commitments(_followed()).filter(due_on__range=(start, stop))
+    return [(c.convention, c.due_on, c) for c in due]
+
+
+# One event per deadline: an action's due date, overdue or not, is one event (COMMITMENT).
 SELECTORS = {
     ReminderKind.ENDING: _ending,
     ReminderKind.NOTICE: _notice,
     ReminderKind.REVIEW: _review,
     ReminderKind.DECLINATION: _declination,
+    ReminderKind.COMMITMENT: _commitment,
 }
+CALENDAR_KINDS = tuple(SELECTORS)
 
 
 def calendar_deadlines(preferences: ReminderPreferences, *, on: datetime.date) -> list[Deadline]:
@@ -117,13 +142,20 @@ def calendar_deadlines(preferences: ReminderPreferences, *, on: datetime.date) -
     start, stop = calendar_window(on)
     order = list(ReminderKind)
     deadlines = [
-        Deadline(kind, convention, day)
-        for kind in order
+        Deadline(kind, convention, day, *commitment)
+        for kind in CALENDAR_KINDS
         if kind in preferences.kinds
-        for convention, day in SELECTORS[kind](start, stop)
+        for convention, day, *commitment in SELECTORS[kind](start, stop)
     ]
     return sorted(
-        deadlines, key=lambda d: (d.date, order.index(d.kind), d.convention.title, d.convention.pk)
+        deadlines,
+        key=lambda d: (
+            d.date,
+            order.index(d.kind),
+            d.convention.title,
+            d.convention.pk,
+            d.commitment.pk if d.commitment else 0,
+        ),
     )
 
 
@@ -151,7 +183,7 @@ def render_calendar(
     # Outlook's and Apple's name for the refresh interval.
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     for deadline in deadlines:
-        url = absolute_url(deadline.convention.get_absolute_url())
+        url = absolute_url(deadline.path)
         calendar.add_component(
             Event.new(
                 uid=deadline.uid,

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from conventions.dates import add_months
-from conventions.models import Convention
+from conventions.enums import CommitmentStatus
+from conventions.models import Commitment, Convention
 from conventions.models.review_schedule import first_day_period_elapsed
 
 from .models import ReminderKind, ReminderPreferences, SentReminder
@@ -45,15 +46,23 @@ WORDING = {
         "Faire signer les déclinaisons locales ou régionales au plus tard le {date}",
         "Faire signer les déclinaisons locales ou régionales : échéance dépassée depuis le {date}",
     ),
+    ReminderKind.COMMITMENT: (
+        "Réaliser l'action « {action} » au plus tard le {date}",
+        "Action « {action} » : échéance dépassée depuis le {date}",
+    ),
 }
+WORDING[ReminderKind.COMMITMENT_OVERDUE] = WORDING[ReminderKind.COMMITMENT]
 SECTIONS = {
     ReminderKind.ENDING: "Conventions arrivant à échéance",
     ReminderKind.NOTICE: "Dates limites de préavis",
     ReminderKind.REVIEW: "Bilans de suivi en retard",
     ReminderKind.DECLINATION: "Déclinaisons en retard",
+    ReminderKind.COMMITMENT: "Actions et engagements à échéance",
+    ReminderKind.COMMITMENT_OVERDUE: "Actions et engagements en retard",
 }
 # Only what the digest shows is loaded.
 FIELDS = ("pk", "reference", "title", "end_on", "declination_deadline")
+CLOSED_COMMITMENTS = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
 
 
 @dataclass(frozen=True)
@@ -62,10 +71,17 @@ class Reminder:
     convention: Convention
     date: datetime.date
     label: str
+    commitment: Commitment | None = None
 
     @property
     def url(self) -> str:
-        return absolute_url(self.convention.get_absolute_url())
+        return absolute_url(page_path(self.convention, self.commitment))
+
+
+def page_path(convention: Convention, commitment: Commitment | None = None) -> str:
+    """The convention's page, at the action or commitment when there is one."""
+    path = convention.get_absolute_url()
+    return f"{path}#engagement-{commitment.pk}" if commitment else path
 
 
 def absolute_url(path: str) -> str:
@@ -102,15 +118,23 @@ def relative_day(day: datetime.date, *, today: datetime.date) -> str:
 NEAR_DAYS = {0: "aujourd'hui", 1: "demain", -1: "hier"}
 
 
-def deadline_text(kind: str, day: datetime.date, *, today: datetime.date | None = None) -> str:
+def deadline_text(
+    kind: str,
+    day: datetime.date,
+    *,
+    today: datetime.date | None = None,
+    commitment: Commitment | None = None,
+) -> str:
     """What to do and by when: "Donner le préavis de résiliation au plus tard le 1er mars 2027
     (dans 12 jours)". Without `today` (a calendar read any day), no "dans…" and the wording of a
     date ahead."""
     ahead, passed = WORDING[kind]
+    action = str(commitment) if commitment else ""
     if today is None:
-        return ahead.format(date=french_date(day))
+        return ahead.format(date=french_date(day), action=action)
     wording = passed if day < today else ahead
-    return f"{wording.format(date=french_date(day))} ({relative_day(day, today=today)})"
+    text = wording.format(date=french_date(day), action=action)
+    return f"{text} ({relative_day(day, today=today)})"
 
 
 def _ending(day, months):
@@ -169,11 +193,37 @@ def _declination(day, _param):
     return [(c, c.declination_deadline) for c in qs]
 
 
+def open_commitments(conventions: QuerySet) -> QuerySet:
+    """The actions and commitments of `conventions` that have a due date and are neither done
+    nor dropped (Commitment.is_overdue_on's rule), each with its convention's FIELDS."""
+    return (
+        Commitment.objects.filter(due_on__isnull=False, convention__in=conventions.values("pk"))
+        .exclude(status__in=CLOSED_COMMITMENTS)
+        .select_related("convention")
+        .only("text", "due_on", "convention", *(f"convention__{f}" for f in FIELDS if f != "pk"))
+        .order_by("due_on", "pk")
+    )
+
+
+def _commitment(day, weeks):
+    due = open_commitments(Convention.objects.in_force(on=day)).filter(
+        due_on__gte=day, due_on__lte=day + datetime.timedelta(weeks=weeks)
+    )
+    return [(c.convention, c.due_on, c) for c in due]
+
+
+def _commitment_overdue(day, _param):
+    late = open_commitments(Convention.objects.in_force(on=day)).filter(due_on__lt=day)
+    return [(c.convention, c.due_on, c) for c in late]
+
+
 SELECTORS = {
     ReminderKind.ENDING: (_ending, "ending_months"),
     ReminderKind.NOTICE: (_notice, "notice_weeks"),
     ReminderKind.REVIEW: (_review, None),
     ReminderKind.DECLINATION: (_declination, None),
+    ReminderKind.COMMITMENT: (_commitment, "commitment_weeks"),
+    ReminderKind.COMMITMENT_OVERDUE: (_commitment_overdue, None),
 }
 
 
@@ -205,20 +255,36 @@ def due_reminders(
         key = (kind, param, on)
         if key not in cache:
             cache[key] = select(on, param)
-        candidates += [(kind, convention, day) for convention, day in cache[key]]
+        # An action's or commitment's selection also names it: (convention, day, commitment).
+        for convention, day, *commitment in cache[key]:
+            candidates.append((kind, convention, day, commitment[0] if commitment else None))
     if not candidates:
         return []
     sent = set(
         SentReminder.objects.filter(
-            user=user, convention__in={convention.pk for _, convention, _ in candidates}
-        ).values_list("convention_id", "kind", "due_on")
+            user=user, convention__in={convention.pk for _, convention, _, _ in candidates}
+        ).values_list("convention_id", "kind", "due_on", "commitment_id")
     )
     reminders = [
-        Reminder(kind, convention, day, deadline_text(kind, day, today=on))
-        for kind, convention, day in candidates
-        if (convention.pk, kind.value, day) not in sent
+        Reminder(
+            kind,
+            convention,
+            day,
+            deadline_text(kind, day, today=on, commitment=commitment),
+            commitment,
+        )
+        for kind, convention, day, commitment in candidates
+        if (convention.pk, kind.value, day, commitment.pk if commitment else None) not in sent
     ]
-    return sorted(reminders, key=lambda r: (r.date, r.convention.title, r.convention.pk))
+    return sorted(
+        reminders,
+        key=lambda r: (
+            r.date,
+            r.convention.title,
+            r.convention.pk,
+            r.commitment.pk if r.commitment else 0,
+        ),
+    )
 
 
 def subject(count: int) -> str:
@@ -273,7 +339,9 @@ def _send_digest(preferences: ReminderPreferences, day: datetime.date, cache: di
     if not reminders:
         return False
     SentReminder.objects.bulk_create(
-        SentReminder(user=user, convention=r.convention, kind=r.kind, due_on=r.date)
+        SentReminder(
+            user=user, convention=r.convention, commitment=r.commitment, kind=r.kind, due_on=r.date
+        )
         for r in reminders
     )
     # Sent last: if it fails, the transaction rolls back and tomorrow's run tries again.

@@ -12,9 +12,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .calendar_feed import calendar_deadlines, calendar_window, render_calendar
+from .calendar_feed import CALENDAR_KINDS, calendar_deadlines, calendar_window, render_calendar
 from .forms import ReminderPreferencesForm
-from .models import ReminderKind, ReminderPreferences
+from .models import ReminderPreferences
 from .reminders import absolute_url, digest_sections, due_reminders
 from .services import calendar_token_reset, reminder_preferences_for, reminder_preferences_save
 
@@ -64,7 +64,7 @@ class ReminderPreferencesView(PermissionRequiredMixin, View):
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
             "window_start": window_start,
             "window_end": window_end,
-            "calendar_kinds": [kind.label for kind in ReminderKind if kind in preferences.kinds],
+            "calendar_kinds": [kind.label for kind in CALENDAR_KINDS if kind in preferences.kinds],
         }
 
     def render(self, context: dict, form: ReminderPreferencesForm):

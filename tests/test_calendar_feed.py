@@ -15,8 +15,14 @@ from accounts.reminders import french_date
 from accounts.roles import EDITOR, READER
 from accounts.services import calendar_token_reset, reminder_preferences_for
 from conventions.dates import add_months
-from conventions.enums import Scope
-from tests.factories import ConventionFactory, ReviewFactory, RoleUserFactory, UserFactory
+from conventions.enums import CommitmentStatus, Scope
+from tests.factories import (
+    CommitmentFactory,
+    ConventionFactory,
+    ReviewFactory,
+    RoleUserFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +124,30 @@ def test_summaries_and_descriptions_are_in_french(client, reader):
     )
 
 
+def test_each_open_action_with_a_due_date_is_an_event(client, reader, settings):
+    settings.SITE_URL = "https://conventions.unml.info"
+    convention = followed_convention(title="Convention avec l'AMF")
+    due_on = today() + datetime.timedelta(days=40)
+    first = CommitmentFactory(axis__convention=convention, text="Former", due_on=due_on)
+    second = CommitmentFactory(axis__convention=convention, text="Publier", due_on=due_on)
+    CommitmentFactory(axis__convention=convention, due_on=due_on, status=CommitmentStatus.DONE)
+    CommitmentFactory(axis__convention=convention, due_on=None)
+
+    events = [e for e in fetch(client, reader).events if str(e["UID"]).startswith("commitment-")]
+
+    assert len(events) == 2
+    assert {event.start for event in events} == {due_on}
+    assert len({str(event["UID"]) for event in events}) == 2
+    by_url = {str(event["URL"]): event for event in events}
+    base = f"https://conventions.unml.info/conventions/{convention.pk}/"
+    assert set(by_url) == {f"{base}#engagement-{first.pk}", f"{base}#engagement-{second.pk}"}
+    event = by_url[f"{base}#engagement-{first.pk}"]
+    assert str(event["SUMMARY"]) == "Action à réaliser : convention « Convention avec l'AMF »"
+    assert f"Réaliser l'action « Former » au plus tard le {french_date(due_on)}." in str(
+        event["DESCRIPTION"]
+    )
+
+
 def test_uids_are_stable_from_one_fetch_to_the_next(client, reader):
     followed_convention()
 
@@ -177,6 +207,7 @@ def test_nothing_checked_gives_an_empty_but_valid_calendar(client, reader):
         remind_notice=False,
         remind_review=False,
         remind_declination=False,
+        remind_commitment=False,
     )
 
     calendar = fetch(client, reader)
@@ -278,6 +309,7 @@ def test_each_user_gets_their_own_token_and_preferences(client, reader):
     ReminderPreferences.objects.create(
         user=editor, remind_ending=True, remind_notice=False, remind_review=False,
         remind_declination=False,
+        remind_commitment=False,
     )  # fmt: skip
 
     assert feed_url(reader) != feed_url(editor)
@@ -293,11 +325,16 @@ def test_queries_do_not_grow_with_conventions(client, reader):
             assert client.get(url).status_code == 200
         return len(queries)
 
+    def convention_with_an_action():
+        convention = followed_convention()
+        due_on = today() + datetime.timedelta(days=10)
+        CommitmentFactory(axis__convention=convention, due_on=due_on)
+
     for _ in range(5):
-        followed_convention()
+        convention_with_an_action()
     client.get(url)  # the user's permissions are then in the cache (accounts/backends.py)
     few = count_queries()
     for _ in range(45):
-        followed_convention()
-    assert len(fetch(client, reader).events) == 200
+        convention_with_an_action()
+    assert len(fetch(client, reader).events) == 250
     assert count_queries() == few

@@ -13,7 +13,7 @@ from accounts.models import ReminderPreferences
 from accounts.reminders import french_date, send_reminders
 from accounts.roles import ADMINISTRATOR, EDITOR, READER
 from conventions.dates import add_months
-from tests.factories import ConventionFactory, RoleUserFactory, UserFactory
+from tests.factories import CommitmentFactory, ConventionFactory, RoleUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,8 @@ VALID = {
     "notice_weeks": "8",
     "remind_review": "on",
     "remind_declination": "on",
+    "remind_commitment": "on",
+    "commitment_weeks": "4",
 }
 
 
@@ -184,6 +186,51 @@ def test_preview_shows_what_todays_digest_would_contain(reader_client, reader, s
     assert f"Donner le préavis de résiliation au plus tard le {notice}" in content
 
 
+def test_preview_lists_actions_due_soon_and_overdue_after_the_saved_threshold(reader_client):
+    convention = ending_soon(notice_months=None, duration_months=48)
+    today = timezone.localdate()
+    soon = CommitmentFactory(
+        axis__convention=convention,
+        text="Former 500 conseillers",
+        due_on=today + datetime.timedelta(days=20),
+    )
+    late = CommitmentFactory(
+        axis__convention=convention,
+        text="Publier le bilan",
+        due_on=today - datetime.timedelta(days=3),
+    )
+    reader_client.post(URL, {**VALID, "remind_ending": "", "commitment_weeks": "2"})
+
+    content = reader_client.get(URL).content.decode()
+
+    assert "le courriel d'aujourd'hui contiendrait une échéance" in content
+    assert "Actions et engagements en retard" in content
+    assert (
+        f"Action « Publier le bilan » : échéance dépassée depuis le {french_date(late.due_on)} "
+        "(il y a 3 jours)"
+    ) in content
+    assert f"#engagement-{late.pk}" in content
+    assert "Former 500 conseillers" not in content
+
+    reader_client.post(URL, {**VALID, "remind_ending": "", "commitment_weeks": "3"})
+
+    content = reader_client.get(URL).content.decode()
+    assert (
+        f"Réaliser l&#x27;action « Former 500 conseillers » au plus tard le "
+        f"{french_date(soon.due_on)} (dans 20 jours)"
+    ) in content
+
+
+def test_commitment_threshold_is_saved_and_bounded(reader_client, reader):
+    response = reader_client.post(URL, {**VALID, "commitment_weeks": "53"})
+
+    assert response.status_code == 200
+    assert "Indiquez un nombre de semaines entre 1 et 52." in response.content.decode()
+    reader_client.post(URL, {**VALID, "commitment_weeks": "6", "remind_commitment": ""})
+    preferences = ReminderPreferences.objects.get(user=reader)
+    assert (preferences.commitment_weeks, preferences.remind_commitment) == (6, False)
+
+
 def test_preview_follows_the_saved_preferences_and_matches_the_digest(reader_client, reader):
     convention = ending_soon()
     reader_client.post(URL, {**VALID, "remind_notice": ""})
@@ -266,10 +313,18 @@ def test_queries_do_not_grow_with_conventions(reader_client):
             assert reader_client.get(URL).status_code == 200
         return len(queries)
 
+    def convention_with_commitments():
+        convention = ending_soon(
+            review_every_months=12, declination_deadline=datetime.date(2025, 3, 1)
+        )
+        for days in (-10, 10):
+            due_on = timezone.localdate() + datetime.timedelta(days=days)
+            CommitmentFactory(axis__convention=convention, due_on=due_on)
+
     reader_client.get(URL)
     for _ in range(5):
-        ending_soon(review_every_months=12, declination_deadline=datetime.date(2025, 3, 1))
+        convention_with_commitments()
     few = count_queries()
     for _ in range(45):
-        ending_soon(review_every_months=12, declination_deadline=datetime.date(2025, 3, 1))
+        convention_with_commitments()
     assert count_queries() == few

@@ -10,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import ReminderKind, ReminderPreferences, SentReminder
 from accounts.reminders import due_reminders, french_date, relative_day, send_reminders
 from accounts.roles import READER
-from tests.factories import ConventionFactory, ReviewFactory, RoleUserFactory, UserFactory
+from conventions.enums import CommitmentStatus
+from tests.factories import (
+    CommitmentFactory,
+    ConventionFactory,
+    ReviewFactory,
+    RoleUserFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +26,7 @@ ONLY = {
     "remind_notice": False,
     "remind_review": False,
     "remind_declination": False,
+    "remind_commitment": False,
 }
 
 
@@ -84,6 +92,62 @@ def test_declination_reminder_the_day_after_the_deadline_without_declination():
     assert dates(user, datetime.date(2025, 3, 2)) == [
         (ReminderKind.DECLINATION, convention, datetime.date(2025, 3, 1))
     ]
+
+
+def test_commitment_is_reminded_within_the_threshold_then_once_more_when_overdue():
+    commitment = CommitmentFactory(due_on=datetime.date(2026, 3, 15))
+    convention = commitment.convention
+    user = subscribed_to("remind_commitment", commitment_weeks=4)
+
+    assert dates(user, datetime.date(2026, 2, 14)) == []
+    due = [(ReminderKind.COMMITMENT, convention, datetime.date(2026, 3, 15))]
+    assert dates(user, datetime.date(2026, 2, 15)) == due
+    assert dates(user, datetime.date(2026, 3, 15)) == due
+    assert dates(user, datetime.date(2026, 3, 16)) == [
+        (ReminderKind.COMMITMENT_OVERDUE, convention, datetime.date(2026, 3, 15))
+    ]
+
+    assert send_reminders(on=datetime.date(2026, 2, 20)) == 1
+    assert send_reminders(on=datetime.date(2026, 3, 1)) == 0
+    assert send_reminders(on=datetime.date(2026, 3, 20)) == 1
+    assert send_reminders(on=datetime.date(2026, 4, 20)) == 0
+    soon, late = (message.body for message in mail.outbox)
+    text = commitment.text
+    assert f"Réaliser l'action « {text} » au plus tard le 15 mars 2026 (dans 23 jours)" in soon
+    assert "Actions et engagements à échéance" in soon
+    assert f"Action « {text} » : échéance dépassée depuis le 15 mars 2026 (il y a 5 jours)" in late
+    assert "Actions et engagements en retard" in late
+    assert f"/conventions/{convention.pk}/#engagement-{commitment.pk}" in late
+
+
+def test_commitments_done_dropped_undated_or_of_ended_conventions_are_not_reminded():
+    day = datetime.date(2026, 3, 1)
+    kept = CommitmentFactory(due_on=datetime.date(2026, 3, 10))
+    CommitmentFactory(due_on=datetime.date(2026, 3, 10), status=CommitmentStatus.DONE)
+    CommitmentFactory(due_on=datetime.date(2026, 2, 10), status=CommitmentStatus.DROPPED)
+    CommitmentFactory(due_on=None)
+    terminated = CommitmentFactory(due_on=datetime.date(2026, 3, 10))
+    terminated.convention.terminated_on = datetime.date(2026, 2, 1)
+    terminated.convention.save()
+    CommitmentFactory(
+        due_on=datetime.date(2026, 3, 10), axis__convention__signed_on=datetime.date(2019, 1, 1)
+    )  # ended in 2021
+    CommitmentFactory(due_on=datetime.date(2026, 3, 10), axis__convention__signed_on=None)
+    user = subscribed_to("remind_commitment")
+
+    assert dates(user, day) == [(ReminderKind.COMMITMENT, kept.convention, kept.due_on)]
+
+
+def test_two_commitments_due_the_same_day_are_two_reminders_each_sent_once():
+    first = CommitmentFactory(due_on=datetime.date(2026, 3, 10))
+    CommitmentFactory(axis=first.axis, due_on=datetime.date(2026, 3, 10))
+    subscribed_to("remind_commitment")
+
+    assert send_reminders(on=datetime.date(2026, 3, 1)) == 1
+    assert send_reminders(on=datetime.date(2026, 3, 2)) == 0
+
+    assert mail.outbox[0].subject == "Conventions UNML : 2 échéances à suivre"
+    assert SentReminder.objects.count() == 2
 
 
 def test_unwanted_kinds_are_not_selected():
@@ -223,11 +287,18 @@ def test_selection_queries_do_not_grow_with_conventions_or_users():
             send_reminders(on=datetime.date(2026, 9, 5))
         return len(queries)
 
-    ConventionFactory(review_every_months=12, declination_deadline=datetime.date(2025, 3, 1))
+    def convention_with_commitments():
+        convention = ConventionFactory(
+            review_every_months=12, declination_deadline=datetime.date(2025, 3, 1)
+        )
+        CommitmentFactory(axis__convention=convention, due_on=datetime.date(2026, 9, 20))
+        CommitmentFactory(axis__convention=convention, due_on=datetime.date(2026, 8, 20))
+
+    convention_with_commitments()
     subscriber()
     few = count_queries()
     for _ in range(4):
-        ConventionFactory(review_every_months=12, declination_deadline=datetime.date(2025, 3, 1))
+        convention_with_commitments()
     assert count_queries() == few
 
     subscriber(user=RoleUserFactory(role=READER))
