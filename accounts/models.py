@@ -18,6 +18,16 @@ def range_validators(bounds: tuple[int, int], message: str) -> list:
     return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
 
 
+def range_constraint(field: str, bounds: tuple[int, int], message: str) -> models.CheckConstraint:
+    """The database's side of range_validators(), named "reminder_<field>_range"."""
+    low, high = bounds
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=f"reminder_{field}_range",
+        violation_error_message=message,
+    )
+
+
 def new_calendar_token() -> str:
     """A secret for the personal calendar URL: 256 random bits, safe in a URL."""
     return secrets.token_urlsafe(32)
@@ -82,30 +92,9 @@ class ReminderPreferences(models.Model):
         verbose_name = "préférences de rappel"
         verbose_name_plural = "préférences de rappel"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    ending_months__gte=ENDING_MONTHS_RANGE[0],
-                    ending_months__lte=ENDING_MONTHS_RANGE[1],
-                ),
-                name="reminder_ending_months_range",
-                violation_error_message=ENDING_MONTHS_MESSAGE,
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    notice_weeks__gte=NOTICE_WEEKS_RANGE[0],
-                    notice_weeks__lte=NOTICE_WEEKS_RANGE[1],
-                ),
-                name="reminder_notice_weeks_range",
-                violation_error_message=NOTICE_WEEKS_MESSAGE,
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    commitment_weeks__gte=NOTICE_WEEKS_RANGE[0],
-                    commitment_weeks__lte=NOTICE_WEEKS_RANGE[1],
-                ),
-                name="reminder_commitment_weeks_range",
-                violation_error_message=NOTICE_WEEKS_MESSAGE,
-            ),
+            range_constraint("ending_months", ENDING_MONTHS_RANGE, ENDING_MONTHS_MESSAGE),
+            range_constraint("notice_weeks", NOTICE_WEEKS_RANGE, NOTICE_WEEKS_MESSAGE),
+            range_constraint("commitment_weeks", NOTICE_WEEKS_RANGE, NOTICE_WEEKS_MESSAGE),
         ]
 
     def __str__(self):
