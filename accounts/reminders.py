@@ -1,9 +1,11 @@
 """The daily reminder digest: which deadlines each subscribed user is told about, and sending it.
 
-Run every day from cron (`manage.py send_reminders`). A reminder is keyed by user, convention,
-kind and the date it is about, and recorded in SentReminder when its e-mail is sent: a second
-run the same day, or the next days, never repeats it. A new date (an amendment moving the end
-date, a review held) makes a new reminder.
+Run every day from cron (`manage.py send_reminders`). A reminder is keyed by user, convention
+(and action or commitment, for theirs), kind and the date it is about, and recorded in
+SentReminder when its e-mail is sent: a second run the same day, or the next days, never repeats
+it. A new date (an amendment moving the end date, a review held) makes a new reminder. An action
+with a due date is reminded twice at most: within the user's threshold, then once overdue.
+Each line says what to do and by when, and links to its convention at settings.SITE_URL.
 """
 
 import datetime
