@@ -7,8 +7,9 @@ their reminder preferences (the e-mail thresholds do not apply: a calendar shows
 Window: from three months ago (a deadline just passed stays visible) to three years ahead (a
 usual term of three years, and well beyond the 24 months the e-mail can warn ahead).
 Conventions followed: signed ones with no termination recorded (a terminated convention has no
-deadline left); their actions and commitments with a due date, neither done nor dropped, are
-one event each. One query per kind ticked, whatever the number of conventions.
+deadline left). The actions and commitments with a due date, neither done nor dropped, of the
+conventions in force are one event each. One query per kind ticked, whatever the number of
+conventions.
 """
 
 import datetime
@@ -121,20 +122,20 @@ def _declination(start, stop):
     return [(c, c.declination_deadline) for c in qs.only(*FIELDS)]
 
 
-def _commitment(start, stop):
-    due = open_commitments(_followed()).filter(due_on__range=(start, stop))
-    return [(c.convention, c.due_on, c) for c in due]
+def _commitments(start, stop, *, on):
+    """Those of conventions in force on `on` (not expired, not terminated): an action's due
+    date, overdue or not, is one event (COMMITMENT)."""
+    due = open_commitments(Convention.objects.in_force(on=on)).filter(due_on__range=(start, stop))
+    return [Deadline(ReminderKind.COMMITMENT, c.convention, c.due_on, c) for c in due]
 
 
-# One event per deadline: an action's due date, overdue or not, is one event (COMMITMENT).
 SELECTORS = {
     ReminderKind.ENDING: _ending,
     ReminderKind.NOTICE: _notice,
     ReminderKind.REVIEW: _review,
     ReminderKind.DECLINATION: _declination,
-    ReminderKind.COMMITMENT: _commitment,
 }
-CALENDAR_KINDS = tuple(SELECTORS)
+CALENDAR_KINDS = (*SELECTORS, ReminderKind.COMMITMENT)
 
 
 def calendar_deadlines(preferences: ReminderPreferences, *, on: datetime.date) -> list[Deadline]:
@@ -142,11 +143,13 @@ def calendar_deadlines(preferences: ReminderPreferences, *, on: datetime.date) -
     start, stop = calendar_window(on)
     order = list(ReminderKind)
     deadlines = [
-        Deadline(kind, convention, day, *commitment)
-        for kind in CALENDAR_KINDS
+        Deadline(kind, convention, day)
+        for kind in SELECTORS
         if kind in preferences.kinds
-        for convention, day, *commitment in SELECTORS[kind](start, stop)
+        for convention, day in SELECTORS[kind](start, stop)
     ]
+    if ReminderKind.COMMITMENT in preferences.kinds:
+        deadlines += _commitments(start, stop, on=on)
     return sorted(
         deadlines,
         key=lambda d: (

@@ -20,6 +20,7 @@ from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from conventions.dates import add_months
 from conventions.enums import CommitmentStatus
@@ -131,7 +132,8 @@ def deadline_text(
     (dans 12 jours)". Without `today` (a calendar read any day), no "dans…" and the wording of a
     date ahead."""
     ahead, passed = WORDING[kind]
-    action = str(commitment) if commitment else ""
+    # On one line, shortened as in the history (a text may run over paragraphs).
+    action = Truncator(" ".join(commitment.text.split())).chars(80) if commitment else ""
     if today is None:
         return ahead.format(date=french_date(day), action=action)
     wording = passed if day < today else ahead

@@ -132,6 +132,10 @@ def test_each_open_action_with_a_due_date_is_an_event(client, reader, settings):
     second = CommitmentFactory(axis__convention=convention, text="Publier", due_on=due_on)
     CommitmentFactory(axis__convention=convention, due_on=due_on, status=CommitmentStatus.DONE)
     CommitmentFactory(axis__convention=convention, due_on=None)
+    expired = followed_convention(signed_on=add_months(today(), -30))  # ended 6 months ago
+    CommitmentFactory(axis__convention=expired, due_on=today() - datetime.timedelta(days=20))
+    terminated = followed_convention(terminated_on=today() - datetime.timedelta(days=1))
+    CommitmentFactory(axis__convention=terminated, due_on=due_on)
 
     events = [e for e in fetch(client, reader).events if str(e["UID"]).startswith("commitment-")]
 

@@ -138,6 +138,19 @@ def test_commitments_done_dropped_undated_or_of_ended_conventions_are_not_remind
     assert dates(user, day) == [(ReminderKind.COMMITMENT, kept.convention, kept.due_on)]
 
 
+def test_an_action_is_named_on_one_line_and_shortened():
+    text = "Former les conseillers\n\n" + "à l'accueil des jeunes " * 10
+    commitment = CommitmentFactory(due_on=datetime.date(2026, 3, 10), text=text)
+    user = subscribed_to("remind_commitment")
+
+    [reminder] = due_reminders(user, on=datetime.date(2026, 3, 1))
+
+    assert reminder.label.startswith("Réaliser l'action « Former les conseillers à l'accueil")
+    assert "…" in reminder.label
+    assert "\n" not in reminder.label
+    assert commitment.pk == reminder.commitment.pk
+
+
 def test_two_commitments_due_the_same_day_are_two_reminders_each_sent_once():
     first = CommitmentFactory(due_on=datetime.date(2026, 3, 10))
     CommitmentFactory(axis=first.axis, due_on=datetime.date(2026, 3, 10))
