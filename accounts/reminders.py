@@ -51,7 +51,7 @@ WORDING = {
     ),
     ReminderKind.COMMITMENT: (
         "Réaliser l'action « {action} » au plus tard le {date}",
-        "Action « {action} » : échéance dépassée depuis le {date}",
+        "Réaliser l'action « {action} » : échéance dépassée depuis le {date}",
     ),
 }
 WORDING[ReminderKind.COMMITMENT_OVERDUE] = WORDING[ReminderKind.COMMITMENT]

@@ -206,7 +206,8 @@ def test_preview_lists_actions_due_soon_and_overdue_after_the_saved_threshold(re
     assert "le courriel d'aujourd'hui contiendrait une échéance" in content
     assert "Actions et engagements en retard" in content
     assert (
-        f"Action « Publier le bilan » : échéance dépassée depuis le {french_date(late.due_on)} "
+        f"Réaliser l&#x27;action « Publier le bilan » : échéance dépassée depuis le "
+        f"{french_date(late.due_on)} "
         "(il y a 3 jours)"
     ) in content
     assert f"#engagement-{late.pk}" in content

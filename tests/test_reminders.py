@@ -115,7 +115,10 @@ def test_commitment_is_reminded_within_the_threshold_then_once_more_when_overdue
     text = commitment.text
     assert f"Réaliser l'action « {text} » au plus tard le 15 mars 2026 (dans 23 jours)" in soon
     assert "Actions et engagements à échéance" in soon
-    assert f"Action « {text} » : échéance dépassée depuis le 15 mars 2026 (il y a 5 jours)" in late
+    assert (
+        f"Réaliser l'action « {text} » : échéance dépassée depuis le 15 mars 2026 (il y a 5 jours)"
+        in late
+    )
     assert "Actions et engagements en retard" in late
     assert f"/conventions/{convention.pk}/#engagement-{commitment.pk}" in late
 
