@@ -93,10 +93,13 @@ def absolute_url(path: str) -> str:
 
 
 def french_date(day: datetime.date) -> str:
-    """ "1er mars 2027", "2 mars 2027"."""
+    """The date in French words: "1er mars 2027", "2 mars 2027"."""
     with translation.override("fr"):
         text = date_format(day, "j F Y")
     return f"1er{text[1:]}" if day.day == 1 else text
+
+
+NEAR_DAYS = {0: "aujourd'hui", 1: "demain", -1: "hier"}
 
 
 def relative_day(day: datetime.date, *, today: datetime.date) -> str:
@@ -116,9 +119,6 @@ def relative_day(day: datetime.date, *, today: datetime.date) -> str:
         if not exact or (months >= 24 and months % 12):
             span = f"plus de {span}"
     return f"dans {span}" if days > 0 else f"il y a {span}"
-
-
-NEAR_DAYS = {0: "aujourd'hui", 1: "demain", -1: "hier"}
 
 
 def deadline_text(
