@@ -124,6 +124,7 @@ def test_summaries_and_descriptions_are_in_french(client, reader):
     )
 
 
+@pytest.mark.embedded
 def test_each_open_action_with_a_due_date_is_an_event(client, reader, settings):
     settings.SITE_URL = "https://conventions.unml.info"
     convention = followed_convention(title="Convention avec l'AMF")

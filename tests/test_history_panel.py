@@ -66,6 +66,7 @@ def test_word_diff_says_when_only_spaces_or_line_breaks_changed():
     ]
 
 
+@pytest.mark.embedded
 def test_a_change_near_the_end_of_a_long_text_shows_the_words_that_changed(bruno):
     convention = ConventionFactory(objectives=LONG)
     convention.objectives = CHANGED

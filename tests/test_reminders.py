@@ -154,6 +154,7 @@ def test_an_action_is_named_on_one_line_and_shortened():
     assert commitment.pk == reminder.commitment.pk
 
 
+@pytest.mark.embedded
 def test_two_commitments_due_the_same_day_are_two_reminders_each_sent_once():
     first = CommitmentFactory(due_on=datetime.date(2026, 3, 10))
     CommitmentFactory(axis=first.axis, due_on=datetime.date(2026, 3, 10))
