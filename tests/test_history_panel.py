@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.roles import EDITOR
 from conventions.history import convention_history
 from partners.history import word_diff
 from tests.factories import ConventionFactory, PartnerFactory
@@ -24,8 +25,6 @@ CHANGED = LONG.replace("chaque année", "chaque semestre")
 
 @pytest.fixture
 def bruno(db):
-    from accounts.roles import EDITOR
-
     return person("bruno", "Bruno", "Petit", role=EDITOR)
 
 
