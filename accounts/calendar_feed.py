@@ -74,7 +74,9 @@ class Deadline:
 
     @property
     def description(self) -> str:
-        line = deadline_text(self.kind, self.date, commitment=self.commitment)
+        line = deadline_text(
+            self.kind, self.date, convention=self.convention, commitment=self.commitment
+        )
         return f"{line}.\nConvention {self.convention.reference} : {self.convention.title}"
 
 

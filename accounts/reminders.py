@@ -42,8 +42,8 @@ WORDING = {
         "Date limite du préavis de résiliation dépassée depuis le {date}",
     ),
     ReminderKind.REVIEW: (
-        "Tenir le bilan de suivi, attendu le {date}",
-        "Tenir le bilan de suivi, attendu depuis le {date}",
+        "Tenir {review}, attendu le {date}",
+        "Tenir {review}, attendu depuis le {date}",
     ),
     ReminderKind.DECLINATION: (
         "Faire signer les déclinaisons locales ou régionales au plus tard le {date}",
@@ -66,6 +66,8 @@ SECTIONS = {
 # Only what the digest shows is loaded.
 FIELDS = ("pk", "reference", "title", "end_on", "declination_deadline")
 CLOSED_COMMITMENTS = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
+# A review named by how often the convention holds one: "le bilan annuel".
+REVIEW_PERIODS = {3: "trimestriel", 6: "semestriel", 12: "annuel"}
 
 
 @dataclass(frozen=True)
@@ -126,19 +128,25 @@ def deadline_text(
     day: datetime.date,
     *,
     today: datetime.date | None = None,
+    convention: Convention | None = None,
     commitment: Commitment | None = None,
 ) -> str:
     """What to do and by when: "Donner le préavis de résiliation au plus tard le 1er mars 2027
     (dans 12 jours)". Without `today` (a calendar read any day), no "dans…" and the wording of a
-    date ahead."""
+    date ahead. A review reads the `convention`'s review_every_months (loaded with it)."""
     ahead, passed = WORDING[kind]
-    # On one line, shortened as in the history (a text may run over paragraphs).
-    action = Truncator(" ".join(commitment.text.split())).chars(80) if commitment else ""
+    words = {"date": french_date(day), "action": "", "review": "le bilan de suivi"}
+    if commitment:
+        # On one line, shortened as in the history (a text may run over paragraphs).
+        words["action"] = Truncator(" ".join(commitment.text.split())).chars(80)
+    if kind == ReminderKind.REVIEW and convention is not None:
+        period = REVIEW_PERIODS.get(convention.review_every_months)
+        if period:
+            words["review"] = f"le bilan {period}"
     if today is None:
-        return ahead.format(date=french_date(day), action=action)
+        return ahead.format(**words)
     wording = passed if day < today else ahead
-    text = wording.format(date=french_date(day), action=action)
-    return f"{text} ({relative_day(day, today=today)})"
+    return f"{wording.format(**words)} ({relative_day(day, today=today)})"
 
 
 def _ending(day, months):
@@ -274,7 +282,7 @@ def due_reminders(
             kind,
             convention,
             day,
-            deadline_text(kind, day, today=on, commitment=commitment),
+            deadline_text(kind, day, today=on, convention=convention, commitment=commitment),
             commitment,
         )
         for kind, convention, day, commitment in candidates

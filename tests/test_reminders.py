@@ -256,13 +256,25 @@ def test_overdue_deadlines_say_since_when():
 
     body = mail.outbox[0].body
     assert (
-        "Tenir le bilan de suivi, attendu depuis le 1er janvier 2025 (il y a plus de 2 mois)"
-        in body
+        "Tenir le bilan annuel, attendu depuis le 1er janvier 2025 (il y a plus de 2 mois)" in body
     )
     assert (
         "Faire signer les déclinaisons locales ou régionales : échéance dépassée depuis "
         "le 1er mars 2025 (il y a 10 jours)" in body
     )
+
+
+@pytest.mark.parametrize(
+    ("months", "name"),
+    [(6, "le bilan semestriel"), (3, "le bilan trimestriel"), (18, "le bilan de suivi")],
+)
+def test_a_review_is_named_by_its_period(months, name):
+    ConventionFactory(review_every_months=months)
+    user = subscribed_to("remind_review")
+
+    [reminder] = due_reminders(user, on=datetime.date(2026, 9, 5))
+
+    assert reminder.label.startswith(f"Tenir {name}, attendu depuis le")
 
 
 @pytest.mark.parametrize(
