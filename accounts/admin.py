@@ -18,6 +18,8 @@ class ReminderPreferencesAdmin(HistoryAdmin):
         "notice_weeks",
         "remind_review",
         "remind_declination",
+        "remind_commitment",
+        "commitment_weeks",
     ]
     list_filter = ["is_subscribed"]
     search_fields = ["user__username", "user__email", "user__last_name"]

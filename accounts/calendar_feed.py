@@ -7,7 +7,9 @@ their reminder preferences (the e-mail thresholds do not apply: a calendar shows
 Window: from three months ago (a deadline just passed stays visible) to three years ahead (a
 usual term of three years, and well beyond the 24 months the e-mail can warn ahead).
 Conventions followed: signed ones with no termination recorded (a terminated convention has no
-deadline left). One query per kind ticked, whatever the number of conventions.
+deadline left). The actions and commitments with a due date, neither done nor dropped, of the
+conventions in force are one event each. One query per kind ticked, whatever the number of
+conventions.
 """
 
 import datetime
@@ -18,10 +20,17 @@ from django.db.models import Q, QuerySet
 from icalendar import Calendar, Event, vDuration
 
 from conventions.dates import add_months
-from conventions.models import Convention
+from conventions.models import Commitment, Convention
 
 from .models import ReminderKind, ReminderPreferences
-from .reminders import FIELDS, french_date, review_due_on, with_review_due_on
+from .reminders import (
+    FIELDS,
+    deadline_text,
+    open_commitments,
+    page_path,
+    review_due_on,
+    with_review_due_on,
+)
 
 MONTHS_BEFORE = 3
 MONTHS_AFTER = 36
@@ -36,17 +45,7 @@ SUMMARIES = {
     ReminderKind.NOTICE: "Date limite de préavis : convention « {title} »",
     ReminderKind.REVIEW: "Bilan de suivi à tenir : convention « {title} »",
     ReminderKind.DECLINATION: "Échéance des déclinaisons : convention « {title} »",
-}
-DESCRIPTIONS = {
-    ReminderKind.ENDING: "Dernier jour de la convention : {date}.",
-    ReminderKind.NOTICE: (
-        "Dernier jour pour envoyer le préavis de résiliation : {date} "
-        "(la convention prend fin le {end})."
-    ),
-    ReminderKind.REVIEW: "Bilan de suivi attendu le {date}.",
-    ReminderKind.DECLINATION: (
-        "Date limite de signature des déclinaisons locales ou régionales : {date}."
-    ),
+    ReminderKind.COMMITMENT: "Action à réaliser : convention « {title} »",
 }
 
 
@@ -55,11 +54,19 @@ class Deadline:
     kind: ReminderKind
     convention: Convention
     date: datetime.date
+    commitment: Commitment | None = None
 
     @property
     def uid(self) -> str:
         """Stable from one fetch to the next: a moved date is a new event."""
-        return f"{self.kind.value}-{self.convention.pk}-{self.date:%Y%m%d}@conventions-unml"
+        about = str(self.convention.pk)
+        if self.commitment:
+            about += f"-{self.commitment.pk}"
+        return f"{self.kind.value}-{about}-{self.date:%Y%m%d}@conventions-unml"
+
+    @property
+    def path(self) -> str:
+        return page_path(self.convention, self.commitment)
 
     @property
     def summary(self) -> str:
@@ -67,11 +74,10 @@ class Deadline:
 
     @property
     def description(self) -> str:
-        end = self.convention.end_on
-        line = DESCRIPTIONS[self.kind].format(
-            date=french_date(self.date), end=french_date(end) if end else ""
+        line = deadline_text(
+            self.kind, self.date, convention=self.convention, commitment=self.commitment
         )
-        return f"{line}\nConvention {self.convention.reference} : {self.convention.title}"
+        return f"{line}.\nConvention {self.convention.reference} : {self.convention.title}"
 
 
 def calendar_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -120,12 +126,20 @@ def _declination(start, stop):
     return [(c, c.declination_deadline) for c in qs.only(*FIELDS)]
 
 
+def _commitments(start, stop, *, on):
+    """Those of conventions in force on `on` (not expired, not terminated): an action's due
+    date, overdue or not, is one event (COMMITMENT)."""
+    due = open_commitments(Convention.objects.in_force(on=on)).filter(due_on__range=(start, stop))
+    return [Deadline(ReminderKind.COMMITMENT, c.convention, c.due_on, c) for c in due]
+
+
 SELECTORS = {
     ReminderKind.ENDING: _ending,
     ReminderKind.NOTICE: _notice,
     ReminderKind.REVIEW: _review,
     ReminderKind.DECLINATION: _declination,
 }
+CALENDAR_KINDS = (*SELECTORS, ReminderKind.COMMITMENT)
 
 
 def calendar_deadlines(preferences: ReminderPreferences, *, on: datetime.date) -> list[Deadline]:
@@ -134,12 +148,21 @@ def calendar_deadlines(preferences: ReminderPreferences, *, on: datetime.date) -
     order = list(ReminderKind)
     deadlines = [
         Deadline(kind, convention, day)
-        for kind in order
+        for kind in SELECTORS
         if kind in preferences.kinds
         for convention, day in SELECTORS[kind](start, stop)
     ]
+    if ReminderKind.COMMITMENT in preferences.kinds:
+        deadlines += _commitments(start, stop, on=on)
     return sorted(
-        deadlines, key=lambda d: (d.date, order.index(d.kind), d.convention.title, d.convention.pk)
+        deadlines,
+        key=lambda d: (
+            d.date,
+            order.index(d.kind),
+            d.convention.title,
+            d.convention.pk,
+            d.commitment.pk if d.commitment else 0,
+        ),
     )
 
 
@@ -167,7 +190,7 @@ def render_calendar(
     # Outlook's and Apple's name for the refresh interval.
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     for deadline in deadlines:
-        url = absolute_url(deadline.convention.get_absolute_url())
+        url = absolute_url(deadline.path)
         calendar.add_component(
             Event.new(
                 uid=deadline.uid,

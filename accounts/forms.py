@@ -55,6 +55,12 @@ class ReminderPreferencesForm(StaffFormMixin, forms.ModelForm):
         NOTICE_WEEKS_MESSAGE,
         "Entre 1 et 52 semaines.",
     )
+    commitment_weeks = threshold_field(
+        "Prévenir combien de semaines avant l'échéance ?",
+        NOTICE_WEEKS_RANGE,
+        NOTICE_WEEKS_MESSAGE,
+        "Entre 1 et 52 semaines.",
+    )
 
     class Meta:
         model = ReminderPreferences
@@ -66,6 +72,8 @@ class ReminderPreferencesForm(StaffFormMixin, forms.ModelForm):
             "notice_weeks",
             "remind_review",
             "remind_declination",
+            "remind_commitment",
+            "commitment_weeks",
         ]
         labels = {
             "is_subscribed": "Recevoir les rappels par courriel",
@@ -73,6 +81,7 @@ class ReminderPreferencesForm(StaffFormMixin, forms.ModelForm):
             "remind_notice": "Dates limites d'envoi d'un préavis de résiliation",
             "remind_review": "Bilans de suivi à tenir",
             "remind_declination": "Déclinaisons locales ou régionales attendues",
+            "remind_commitment": "Actions et engagements à échéance",
         }
         help_texts = {
             "is_subscribed": (
@@ -81,4 +90,8 @@ class ReminderPreferencesForm(StaffFormMixin, forms.ModelForm):
             ),
             "remind_review": "Quand la périodicité prévue est dépassée ou la date prévue passée.",
             "remind_declination": "Quand l'échéance est passée sans déclinaison signée.",
+            "remind_commitment": (
+                "Avant leur échéance, puis une fois si elle est dépassée, tant qu'ils ne sont "
+                "ni réalisés ni abandonnés."
+            ),
         }

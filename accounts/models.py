@@ -18,6 +18,16 @@ def range_validators(bounds: tuple[int, int], message: str) -> list:
     return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
 
 
+def range_constraint(field: str, bounds: tuple[int, int], message: str) -> models.CheckConstraint:
+    """The database's side of range_validators(), named "reminder_<field>_range"."""
+    low, high = bounds
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=f"reminder_{field}_range",
+        violation_error_message=message,
+    )
+
+
 def new_calendar_token() -> str:
     """A secret for the personal calendar URL: 256 random bits, safe in a URL."""
     return secrets.token_urlsafe(32)
@@ -28,6 +38,8 @@ class ReminderKind(models.TextChoices):
     NOTICE = "notice", "Date limite de préavis"
     REVIEW = "review", "Bilan de suivi à tenir"
     DECLINATION = "declination", "Échéance des déclinaisons"
+    COMMITMENT = "commitment", "Échéance d'une action ou d'un engagement"
+    COMMITMENT_OVERDUE = "commitment_overdue", "Action ou engagement en retard"
 
 
 class ReminderPreferences(models.Model):
@@ -60,6 +72,13 @@ class ReminderPreferences(models.Model):
     )
     remind_review = models.BooleanField("bilans de suivi en retard", default=True)
     remind_declination = models.BooleanField("déclinaisons en retard", default=True)
+    remind_commitment = models.BooleanField("actions et engagements à échéance", default=True)
+    commitment_weeks = models.PositiveSmallIntegerField(
+        "échéance d'une action dans les (semaines)",
+        default=4,
+        validators=range_validators(NOTICE_WEEKS_RANGE, NOTICE_WEEKS_MESSAGE),
+        help_text="Prévenir autant de semaines avant l'échéance d'une action ou d'un engagement.",
+    )
     # The secret part of the personal calendar URL (accounts:calendar_feed), made on first use;
     # a new one makes the old URL stop working at once.
     calendar_token = models.CharField(
@@ -73,22 +92,9 @@ class ReminderPreferences(models.Model):
         verbose_name = "préférences de rappel"
         verbose_name_plural = "préférences de rappel"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    ending_months__gte=ENDING_MONTHS_RANGE[0],
-                    ending_months__lte=ENDING_MONTHS_RANGE[1],
-                ),
-                name="reminder_ending_months_range",
-                violation_error_message=ENDING_MONTHS_MESSAGE,
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    notice_weeks__gte=NOTICE_WEEKS_RANGE[0],
-                    notice_weeks__lte=NOTICE_WEEKS_RANGE[1],
-                ),
-                name="reminder_notice_weeks_range",
-                violation_error_message=NOTICE_WEEKS_MESSAGE,
-            ),
+            range_constraint("ending_months", ENDING_MONTHS_RANGE, ENDING_MONTHS_MESSAGE),
+            range_constraint("notice_weeks", NOTICE_WEEKS_RANGE, NOTICE_WEEKS_MESSAGE),
+            range_constraint("commitment_weeks", NOTICE_WEEKS_RANGE, NOTICE_WEEKS_MESSAGE),
         ]
 
     def __str__(self):
@@ -101,12 +107,15 @@ class ReminderPreferences(models.Model):
             ReminderKind.NOTICE: self.remind_notice,
             ReminderKind.REVIEW: self.remind_review,
             ReminderKind.DECLINATION: self.remind_declination,
+            ReminderKind.COMMITMENT: self.remind_commitment,
+            ReminderKind.COMMITMENT_OVERDUE: self.remind_commitment,
         }
         return {kind for kind, on in wanted.items() if on}
 
 
 class SentReminder(models.Model):
-    """A reminder already e-mailed: the same (user, convention, kind, date) is never sent twice."""
+    """A reminder already e-mailed: the same (user, convention, kind, date) is never sent twice;
+    nor, for an action or commitment, the same (user, commitment, kind, date)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,6 +129,14 @@ class SentReminder(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    commitment = models.ForeignKey(
+        "conventions.Commitment",
+        verbose_name="action ou engagement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     kind = models.CharField("type de rappel", max_length=20, choices=ReminderKind.choices)
     due_on = models.DateField("date de l'échéance")
     sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
@@ -131,7 +148,15 @@ class SentReminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "convention", "kind", "due_on"],
+                condition=Q(commitment__isnull=True),
                 name="sent_reminder_unique",
+                violation_error_message="Ce rappel a déjà été envoyé à cet utilisateur.",
+            ),
+            # Several actions of one convention may fall due the same day.
+            models.UniqueConstraint(
+                fields=["user", "commitment", "kind", "due_on"],
+                condition=Q(commitment__isnull=False),
+                name="sent_reminder_commitment_unique",
                 violation_error_message="Ce rappel a déjà été envoyé à cet utilisateur.",
             ),
         ]

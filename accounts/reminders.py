@@ -1,9 +1,11 @@
 """The daily reminder digest: which deadlines each subscribed user is told about, and sending it.
 
-Run every day from cron (`manage.py send_reminders`). A reminder is keyed by user, convention,
-kind and the date it is about, and recorded in SentReminder when its e-mail is sent: a second
-run the same day, or the next days, never repeats it. A new date (an amendment moving the end
-date, a review held) makes a new reminder.
+Run every day from cron (`manage.py send_reminders`). A reminder is keyed by user, convention
+(and action or commitment, for theirs), kind and the date it is about, and recorded in
+SentReminder when its e-mail is sent: a second run the same day, or the next days, never repeats
+it. A new date (an amendment moving the end date, a review held) makes a new reminder. An action
+with a due date is reminded twice at most: within the user's threshold, then once overdue.
+Each line says what to do and by when, and links to its convention at settings.SITE_URL.
 """
 
 import datetime
@@ -14,32 +16,58 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
-from conventions.models import Convention
+from conventions.dates import add_months
+from conventions.enums import CommitmentStatus
+from conventions.models import Commitment, Convention
 from conventions.models.review_schedule import first_day_period_elapsed
 
 from .models import ReminderKind, ReminderPreferences, SentReminder
 
 logger = logging.getLogger(__name__)
 
-LABELS = {
-    ReminderKind.ENDING: "Fin de la convention le {date}",
-    ReminderKind.NOTICE: "Date limite d'envoi du préavis de résiliation : {date}",
-    ReminderKind.REVIEW: "Bilan de suivi attendu depuis le {date}",
-    ReminderKind.DECLINATION: "Déclinaisons non signées à l'échéance du {date}",
+# What to do and by when, for each kind: (the date is today or ahead, the date has passed).
+WORDING = {
+    ReminderKind.ENDING: (
+        "Décider du renouvellement avant la fin de la convention le {date}",
+        "Convention arrivée à échéance le {date}",
+    ),
+    ReminderKind.NOTICE: (
+        "Donner le préavis de résiliation au plus tard le {date}",
+        "Date limite du préavis de résiliation dépassée depuis le {date}",
+    ),
+    ReminderKind.REVIEW: (
+        "Tenir {review}, attendu le {date}",
+        "Tenir {review}, attendu depuis le {date}",
+    ),
+    ReminderKind.DECLINATION: (
+        "Faire signer les déclinaisons locales ou régionales au plus tard le {date}",
+        "Faire signer les déclinaisons locales ou régionales : échéance dépassée depuis le {date}",
+    ),
+    ReminderKind.COMMITMENT: (
+        "Réaliser l'action « {action} » au plus tard le {date}",
+        "Réaliser l'action « {action} » : échéance dépassée depuis le {date}",
+    ),
 }
+WORDING[ReminderKind.COMMITMENT_OVERDUE] = WORDING[ReminderKind.COMMITMENT]
 SECTIONS = {
     ReminderKind.ENDING: "Conventions arrivant à échéance",
     ReminderKind.NOTICE: "Dates limites de préavis",
     ReminderKind.REVIEW: "Bilans de suivi en retard",
     ReminderKind.DECLINATION: "Déclinaisons en retard",
+    ReminderKind.COMMITMENT: "Actions et engagements à échéance",
+    ReminderKind.COMMITMENT_OVERDUE: "Actions et engagements en retard",
 }
 # Only what the digest shows is loaded.
 FIELDS = ("pk", "reference", "title", "end_on", "declination_deadline")
+CLOSED_COMMITMENTS = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
+# A review named by how often the convention holds one: "le bilan annuel".
+REVIEW_PERIODS = {3: "trimestriel", 6: "semestriel", 12: "annuel"}
 
 
 @dataclass(frozen=True)
@@ -48,11 +76,77 @@ class Reminder:
     convention: Convention
     date: datetime.date
     label: str
+    commitment: Commitment | None = None
+
+    @property
+    def url(self) -> str:
+        return absolute_url(page_path(self.convention, self.commitment))
+
+
+def page_path(convention: Convention, commitment: Commitment | None = None) -> str:
+    """The convention's page, at the action or commitment when there is one."""
+    path = convention.get_absolute_url()
+    return f"{path}#engagement-{commitment.pk}" if commitment else path
+
+
+def absolute_url(path: str) -> str:
+    """The full address of `path` on the site (settings.SITE_URL): for links read outside it."""
+    return f"{settings.SITE_URL}{path}"
 
 
 def french_date(day: datetime.date) -> str:
+    """The date in French words: "1er mars 2027", "2 mars 2027"."""
     with translation.override("fr"):
-        return date_format(day, "j F Y")
+        text = date_format(day, "j F Y")
+    return f"1er{text[1:]}" if day.day == 1 else text
+
+
+NEAR_DAYS = {0: "aujourd'hui", 1: "demain", -1: "hier"}
+
+
+def relative_day(day: datetime.date, *, today: datetime.date) -> str:
+    """How far `day` is from `today`, in words: "demain", "dans 12 jours", "il y a 3 mois"."""
+    days = (day - today).days
+    if days in NEAR_DAYS:
+        return NEAR_DAYS[days]
+    if abs(days) <= 60:
+        span = f"{abs(days)} jours"
+    else:
+        start, stop = sorted((today, day))
+        months = (stop.year - start.year) * 12 + stop.month - start.month
+        if add_months(start, months) > stop:
+            months -= 1
+        exact = add_months(start, months) == stop
+        span = f"{months} mois" if months < 24 else f"{months // 12} ans"
+        if not exact or (months >= 24 and months % 12):
+            span = f"plus de {span}"
+    return f"dans {span}" if days > 0 else f"il y a {span}"
+
+
+def deadline_text(
+    kind: str,
+    day: datetime.date,
+    *,
+    today: datetime.date | None = None,
+    convention: Convention | None = None,
+    commitment: Commitment | None = None,
+) -> str:
+    """What to do and by when: "Donner le préavis de résiliation au plus tard le 1er mars 2027
+    (dans 12 jours)". Without `today` (a calendar read any day), no "dans…" and the wording of a
+    date ahead. A review reads the `convention`'s review_every_months (loaded with it)."""
+    ahead, passed = WORDING[kind]
+    words = {"date": french_date(day), "action": "", "review": "le bilan de suivi"}
+    if commitment:
+        # On one line, shortened as in the history (a text may run over paragraphs).
+        words["action"] = Truncator(" ".join(commitment.text.split())).chars(80)
+    if kind == ReminderKind.REVIEW and convention is not None:
+        period = REVIEW_PERIODS.get(convention.review_every_months)
+        if period:
+            words["review"] = f"le bilan {period}"
+    if today is None:
+        return ahead.format(**words)
+    wording = passed if day < today else ahead
+    return f"{wording.format(**words)} ({relative_day(day, today=today)})"
 
 
 def _ending(day, months):
@@ -111,11 +205,37 @@ def _declination(day, _param):
     return [(c, c.declination_deadline) for c in qs]
 
 
+def open_commitments(conventions: QuerySet) -> QuerySet:
+    """The actions and commitments of `conventions` that have a due date and are neither done
+    nor dropped (Commitment.is_overdue_on's rule), each with its convention's FIELDS."""
+    return (
+        Commitment.objects.filter(due_on__isnull=False, convention__in=conventions.values("pk"))
+        .exclude(status__in=CLOSED_COMMITMENTS)
+        .select_related("convention")
+        .only("text", "due_on", "convention", *(f"convention__{f}" for f in FIELDS if f != "pk"))
+        .order_by("due_on", "pk")
+    )
+
+
+def _commitment(day, weeks):
+    due = open_commitments(Convention.objects.in_force(on=day)).filter(
+        due_on__gte=day, due_on__lte=day + datetime.timedelta(weeks=weeks)
+    )
+    return [(c.convention, c.due_on, c) for c in due]
+
+
+def _commitment_overdue(day, _param):
+    late = open_commitments(Convention.objects.in_force(on=day)).filter(due_on__lt=day)
+    return [(c.convention, c.due_on, c) for c in late]
+
+
 SELECTORS = {
     ReminderKind.ENDING: (_ending, "ending_months"),
     ReminderKind.NOTICE: (_notice, "notice_weeks"),
     ReminderKind.REVIEW: (_review, None),
     ReminderKind.DECLINATION: (_declination, None),
+    ReminderKind.COMMITMENT: (_commitment, "commitment_weeks"),
+    ReminderKind.COMMITMENT_OVERDUE: (_commitment_overdue, None),
 }
 
 
@@ -147,20 +267,36 @@ def due_reminders(
         key = (kind, param, on)
         if key not in cache:
             cache[key] = select(on, param)
-        candidates += [(kind, convention, day) for convention, day in cache[key]]
+        # An action's or commitment's selection also names it: (convention, day, commitment).
+        for convention, day, *commitment in cache[key]:
+            candidates.append((kind, convention, day, commitment[0] if commitment else None))
     if not candidates:
         return []
     sent = set(
         SentReminder.objects.filter(
-            user=user, convention__in={convention.pk for _, convention, _ in candidates}
-        ).values_list("convention_id", "kind", "due_on")
+            user=user, convention__in={convention.pk for _, convention, _, _ in candidates}
+        ).values_list("convention_id", "kind", "due_on", "commitment_id")
     )
     reminders = [
-        Reminder(kind, convention, day, LABELS[kind].format(date=french_date(day)))
-        for kind, convention, day in candidates
-        if (convention.pk, kind.value, day) not in sent
+        Reminder(
+            kind,
+            convention,
+            day,
+            deadline_text(kind, day, today=on, convention=convention, commitment=commitment),
+            commitment,
+        )
+        for kind, convention, day, commitment in candidates
+        if (convention.pk, kind.value, day, commitment.pk if commitment else None) not in sent
     ]
-    return sorted(reminders, key=lambda r: (r.date, r.convention.title, r.convention.pk))
+    return sorted(
+        reminders,
+        key=lambda r: (
+            r.date,
+            r.convention.title,
+            r.convention.pk,
+            r.commitment.pk if r.commitment else 0,
+        ),
+    )
 
 
 def subject(count: int) -> str:
@@ -215,7 +351,9 @@ def _send_digest(preferences: ReminderPreferences, day: datetime.date, cache: di
     if not reminders:
         return False
     SentReminder.objects.bulk_create(
-        SentReminder(user=user, convention=r.convention, kind=r.kind, due_on=r.date)
+        SentReminder(
+            user=user, convention=r.convention, commitment=r.commitment, kind=r.kind, due_on=r.date
+        )
         for r in reminders
     )
     # Sent last: if it fails, the transaction rolls back and tomorrow's run tries again.

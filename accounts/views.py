@@ -12,10 +12,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .calendar_feed import calendar_deadlines, calendar_window, render_calendar
+from .calendar_feed import CALENDAR_KINDS, calendar_deadlines, calendar_window, render_calendar
 from .forms import ReminderPreferencesForm
-from .models import ReminderKind, ReminderPreferences
-from .reminders import digest_sections, due_reminders
+from .models import ReminderPreferences
+from .reminders import absolute_url, digest_sections, due_reminders
 from .services import calendar_token_reset, reminder_preferences_for, reminder_preferences_save
 
 # Whoever may read the conventions may be reminded of their deadlines.
@@ -52,7 +52,7 @@ class ReminderPreferencesView(PermissionRequiredMixin, View):
     def saved_context(self, preferences: ReminderPreferences) -> dict:
         today = timezone.localdate()
         reminders = due_reminders(self.request.user, on=today, preferences=preferences)
-        feed_url = self.request.build_absolute_uri(
+        feed_url = absolute_url(
             reverse("accounts:calendar_feed", args=[preferences.calendar_token])
         )
         window_start, window_end = calendar_window(today)
@@ -64,7 +64,7 @@ class ReminderPreferencesView(PermissionRequiredMixin, View):
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
             "window_start": window_start,
             "window_end": window_end,
-            "calendar_kinds": [kind.label for kind in ReminderKind if kind in preferences.kinds],
+            "calendar_kinds": [kind.label for kind in CALENDAR_KINDS if kind in preferences.kinds],
         }
 
     def render(self, context: dict, form: ReminderPreferencesForm):
@@ -106,7 +106,7 @@ def calendar_feed(request, token: str):
     now = timezone.now().replace(microsecond=0)
     body = render_calendar(
         calendar_deadlines(preferences, on=timezone.localdate(now)),
-        absolute_url=request.build_absolute_uri,
+        absolute_url=absolute_url,
         stamp=now,
         uid=f"calendar-{owner.pk}@conventions-unml",
     )

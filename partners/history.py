@@ -10,6 +10,7 @@ page a convention's (conventions/history.py); the French wording is here, for bo
 
 import datetime
 import decimal
+import difflib
 import functools
 import string
 from collections.abc import Sequence
@@ -27,6 +28,11 @@ from .models import Contact, KeyFigure, Partner, Territory
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 EMPTY = "—"
 UNKNOWN_USER = "Inconnu"
+# A value longer than this is shortened ("…"); a change between two texts this long or longer
+# is told word by word (word_diff), else the shortened values could read the same.
+SHORT_TEXT = 120
+# Words kept on each side of a changed passage.
+DIFF_CONTEXT = 3
 
 
 @dataclass
@@ -34,6 +40,45 @@ class FieldChange:
     field: str
     old: str
     new: str
+    # For a long text: (kind, words) pieces, kind "same", "del", "ins", "gap" or "note".
+    diff: list[tuple[str, str]] | None = None
+
+
+def word_diff(old: str, new: str, *, context: int = DIFF_CONTEXT) -> list[tuple[str, str]]:
+    """The words that changed from `old` to `new`, with `context` words around each change and
+    "…" for the unchanged passages between: [("same", "rend compte chaque"), ("del", "année"),
+    ("ins", "semestre"), ("same", "au comité de"), ("gap", "…")]."""
+    before, after = old.split(), new.split()
+    if before == after:
+        return [("note", "espaces ou retours à la ligne modifiés")]
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    pieces: list[tuple[str, str]] = []
+    end = 0  # where the previous group of changes stopped, in `before`
+    for group in matcher.get_grouped_opcodes(context):
+        if group[0][1] > end:
+            pieces.append(("gap", "…"))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                pieces.append(("same", " ".join(before[i1:i2])))
+                continue
+            if i2 > i1:
+                pieces.append(("del", " ".join(before[i1:i2])))
+            if j2 > j1:
+                pieces.append(("ins", " ".join(after[j1:j2])))
+        end = group[-1][2]
+    if end < len(before):
+        pieces.append(("gap", "…"))
+    return pieces
+
+
+def _long_texts(old, new) -> bool:
+    return (
+        isinstance(old, str)
+        and isinstance(new, str)
+        and bool(old)
+        and bool(new)
+        and max(len(old), len(new)) > SHORT_TEXT
+    )
 
 
 @dataclass
@@ -43,6 +88,13 @@ class HistoryEntry:
     action: str
     subject: str
     changes: list[FieldChange] = field(default_factory=list)
+
+
+class History(list):
+    """The entries told, newest first; `complete` is False when older records were left out
+    (the panel then says it shows the latest changes, not the whole history)."""
+
+    complete = True
 
 
 @dataclass(frozen=True)
@@ -177,7 +229,7 @@ class _Namer:
         if isinstance(value, decimal.Decimal):
             whole = value == value.to_integral_value()
             return number_format(value, decimal_pos=0 if whole else None, force_grouping=True)
-        return Truncator(str(value)).chars(120)
+        return Truncator(str(value)).chars(SHORT_TEXT)
 
     def subject(self, record, source: Source) -> str:
         model = record.instance_type
@@ -205,18 +257,21 @@ def _changed_fields(record, before, source: Source) -> list[tuple[str, object, o
 
 def tell_history(
     sources: Sequence[Source], *, named: dict[type[models.Model], str], limit: int
-) -> list[HistoryEntry]:
+) -> History:
     """The latest `limit` changes found in `sources`, newest first: who, when, what changed.
 
     A record saved again without a change is left out. `named` tells how the rows a field
     points to are named: {Partner: "{name}"}.
     """
     by_model = {source.model: source for source in sources}
+    # One more than asked from each source: whether older records exist.
     records = sorted(
-        chain.from_iterable(_latest_records(source, limit) for source in _recorded(sources)),
+        chain.from_iterable(_latest_records(source, limit + 1) for source in _recorded(sources)),
         key=lambda r: (r.history_date, r.history_id),
         reverse=True,
-    )[:limit]
+    )
+    complete = len(records) <= limit
+    records = records[:limit]
 
     previous = {}
     for model in by_model:
@@ -237,7 +292,8 @@ def tell_history(
             with_m2m += [rec for (m, _), rec in previous.items() if m is model]
             m2m.update(_m2m_labels(model, source.m2m_fields, with_m2m))
 
-    entries = []
+    entries = History()
+    entries.complete = complete
     for record in records:
         model = record.instance_type
         source = by_model[model]
@@ -253,11 +309,13 @@ def tell_history(
                 continue
             for name, old, new in _changed_fields(record, before, source):
                 model_field = model._meta.get_field(name)
+                texts = not model_field.choices and _long_texts(old, new)
                 entry.changes.append(
                     FieldChange(
                         capfirst(model_field.verbose_name),
                         namer.value(model_field, old),
                         namer.value(model_field, new),
+                        diff=word_diff(old, new) if texts else None,
                     )
                 )
             for name in source.m2m_fields:

@@ -11,11 +11,18 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import ReminderPreferences
+from accounts.reminders import french_date
 from accounts.roles import EDITOR, READER
 from accounts.services import calendar_token_reset, reminder_preferences_for
 from conventions.dates import add_months
-from conventions.enums import Scope
-from tests.factories import ConventionFactory, ReviewFactory, RoleUserFactory, UserFactory
+from conventions.enums import CommitmentStatus, Scope
+from tests.factories import (
+    CommitmentFactory,
+    ConventionFactory,
+    ReviewFactory,
+    RoleUserFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +77,8 @@ def reader():
 
 
 @pytest.mark.embedded
-def test_feed_lists_every_deadline_kind_as_an_all_day_event(client, reader):
+def test_feed_lists_every_deadline_kind_as_an_all_day_event(client, reader, settings):
+    settings.SITE_URL = "https://conventions.unml.info"
     convention = followed_convention(title="Convention avec l'AMF")
 
     calendar = fetch(client, reader)
@@ -80,7 +88,7 @@ def test_feed_lists_every_deadline_kind_as_an_all_day_event(client, reader):
         assert type(event.start) is datetime.date
         assert event.end == event.start + datetime.timedelta(days=1)
         assert event.DTSTAMP is not None
-        assert str(event["URL"]) == f"http://testserver/conventions/{convention.pk}/"
+        assert str(event["URL"]) == f"https://conventions.unml.info/conventions/{convention.pk}/"
         assert convention.reference in str(event["DESCRIPTION"])
         assert str(event["URL"]) in str(event["DESCRIPTION"])
     assert str(calendar["X-WR-CALNAME"]) == "Échéances des conventions UNML"
@@ -105,8 +113,43 @@ def test_summaries_and_descriptions_are_in_french(client, reader):
     end = convention.end_on
     months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"]
     months += ["septembre", "octobre", "novembre", "décembre"]
-    assert f"Dernier jour de la convention : {end.day} {months[end.month - 1]} {end.year}." in str(
-        events["ending"]["DESCRIPTION"]
+    first = "er" if end.day == 1 else ""
+    assert (
+        f"Décider du renouvellement avant la fin de la convention le {end.day}{first} "
+        f"{months[end.month - 1]} {end.year}."
+    ) in str(events["ending"]["DESCRIPTION"])
+    notice = convention.notice_deadline
+    assert (f"Donner le préavis de résiliation au plus tard le {french_date(notice)}.") in str(
+        events["notice"]["DESCRIPTION"]
+    )
+
+
+@pytest.mark.embedded
+def test_each_open_action_with_a_due_date_is_an_event(client, reader, settings):
+    settings.SITE_URL = "https://conventions.unml.info"
+    convention = followed_convention(title="Convention avec l'AMF")
+    due_on = today() + datetime.timedelta(days=40)
+    first = CommitmentFactory(axis__convention=convention, text="Former", due_on=due_on)
+    second = CommitmentFactory(axis__convention=convention, text="Publier", due_on=due_on)
+    CommitmentFactory(axis__convention=convention, due_on=due_on, status=CommitmentStatus.DONE)
+    CommitmentFactory(axis__convention=convention, due_on=None)
+    expired = followed_convention(signed_on=add_months(today(), -30))  # ended 6 months ago
+    CommitmentFactory(axis__convention=expired, due_on=today() - datetime.timedelta(days=20))
+    terminated = followed_convention(terminated_on=today() - datetime.timedelta(days=1))
+    CommitmentFactory(axis__convention=terminated, due_on=due_on)
+
+    events = [e for e in fetch(client, reader).events if str(e["UID"]).startswith("commitment-")]
+
+    assert len(events) == 2
+    assert {event.start for event in events} == {due_on}
+    assert len({str(event["UID"]) for event in events}) == 2
+    by_url = {str(event["URL"]): event for event in events}
+    base = f"https://conventions.unml.info/conventions/{convention.pk}/"
+    assert set(by_url) == {f"{base}#engagement-{first.pk}", f"{base}#engagement-{second.pk}"}
+    event = by_url[f"{base}#engagement-{first.pk}"]
+    assert str(event["SUMMARY"]) == "Action à réaliser : convention « Convention avec l'AMF »"
+    assert f"Réaliser l'action « Former » au plus tard le {french_date(due_on)}." in str(
+        event["DESCRIPTION"]
     )
 
 
@@ -169,6 +212,7 @@ def test_nothing_checked_gives_an_empty_but_valid_calendar(client, reader):
         remind_notice=False,
         remind_review=False,
         remind_declination=False,
+        remind_commitment=False,
     )
 
     calendar = fetch(client, reader)
@@ -275,6 +319,7 @@ def test_each_user_gets_their_own_token_and_preferences(client, reader):
     ReminderPreferences.objects.create(
         user=editor, remind_ending=True, remind_notice=False, remind_review=False,
         remind_declination=False,
+        remind_commitment=False,
     )  # fmt: skip
 
     assert feed_url(reader) != feed_url(editor)
@@ -290,11 +335,16 @@ def test_queries_do_not_grow_with_conventions(client, reader):
             assert client.get(url).status_code == 200
         return len(queries)
 
+    def convention_with_an_action():
+        convention = followed_convention()
+        due_on = today() + datetime.timedelta(days=10)
+        CommitmentFactory(axis__convention=convention, due_on=due_on)
+
     for _ in range(5):
-        followed_convention()
+        convention_with_an_action()
     client.get(url)  # the user's permissions are then in the cache (accounts/backends.py)
     few = count_queries()
     for _ in range(45):
-        followed_convention()
-    assert len(fetch(client, reader).events) == 200
+        convention_with_an_action()
+    assert len(fetch(client, reader).events) == 250
     assert count_queries() == few

@@ -594,6 +594,7 @@ def test_fuzz_reminder_preferences(signed_in, editor, preferences, data):
         "remind_ending": "on",
         "ending_months": str(data.draw(st.integers(min_value=1, max_value=24))),
         "notice_weeks": str(data.draw(st.integers(min_value=1, max_value=52))),
+        "commitment_weeks": str(data.draw(st.integers(min_value=1, max_value=52))),
     }
     submitted, changed = data.draw(mutated(submitted))
     with example(signed_in) as before:
@@ -814,6 +815,7 @@ def test_fuzz_reminder_preferences_form(editor, data):
         "is_subscribed": "on",
         "ending_months": data.draw(st.integers(min_value=1, max_value=24).map(str)),
         "notice_weeks": data.draw(st.integers(min_value=1, max_value=52).map(str)),
+        "commitment_weeks": data.draw(st.integers(min_value=1, max_value=52).map(str)),
     }
     fields, _ = data.draw(mutated(fields, fields=ReminderPreferencesForm.base_fields))
     form = ReminderPreferencesForm(as_submitted(fields), instance=fresh(preferences))

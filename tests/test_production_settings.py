@@ -236,3 +236,14 @@ def test_the_access_log_leaves_out_the_calendar_secret():
     assert atoms["r"] == "GET /compte/calendrier/….ics HTTP/1.1"
     assert atoms["U"] == "/compte/calendrier/….ics"
     assert "s3cr3t" not in str(atoms)
+
+
+SHOW_SITE_URL = "import django; from django.conf import settings; print(settings.SITE_URL)"
+
+
+def test_links_sent_out_use_the_site_address_given_else_its_first_host_over_https():
+    assert run("-c", SHOW_SITE_URL, **SERVER_ENV).stdout.strip() == (
+        "https://conventions.example.org"
+    )
+    given = run("-c", SHOW_SITE_URL, **SERVER_ENV, SITE_URL="https://registre.unml.info/")
+    assert given.stdout.strip() == "https://registre.unml.info"

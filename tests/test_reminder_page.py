@@ -13,7 +13,7 @@ from accounts.models import ReminderPreferences
 from accounts.reminders import french_date, send_reminders
 from accounts.roles import ADMINISTRATOR, EDITOR, READER
 from conventions.dates import add_months
-from tests.factories import ConventionFactory, RoleUserFactory, UserFactory
+from tests.factories import CommitmentFactory, ConventionFactory, RoleUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,8 @@ VALID = {
     "notice_weeks": "8",
     "remind_review": "on",
     "remind_declination": "on",
+    "remind_commitment": "on",
+    "commitment_weeks": "4",
 }
 
 
@@ -73,7 +75,8 @@ def test_each_role_opens_the_page_and_gets_preferences_on_first_visit(client, ro
     assert preferences.calendar_token
     content = response.content.decode()
     assert "Mes rappels et mon calendrier" in content
-    assert f"http://testserver/compte/calendrier/{preferences.calendar_token}.ics" in content
+    # The address calendar apps fetch is the site's (SITE_URL), whatever host the page was read on.
+    assert f"http://127.0.0.1:8000/compte/calendrier/{preferences.calendar_token}.ics" in content
     assert "INVALID_TEMPLATE_VARIABLE" not in content
     [record] = preferences.history.all()
     assert record.history_type == "+"
@@ -167,7 +170,8 @@ def test_a_user_only_ever_sees_and_edits_their_own(reader_client, reader):
 
 
 @pytest.mark.embedded
-def test_preview_shows_what_todays_digest_would_contain(reader_client, reader):
+def test_preview_shows_what_todays_digest_would_contain(reader_client, reader, settings):
+    settings.SITE_URL = "https://conventions.unml.info"
     convention = ending_soon(title="Convention avec l'AMF")
 
     response = reader_client.get(URL)
@@ -175,12 +179,57 @@ def test_preview_shows_what_todays_digest_would_contain(reader_client, reader):
     content = response.content.decode()
     assert "le courriel d'aujourd'hui contiendrait 2 échéances" in content
     assert "Vous n'êtes pas abonné aux rappels par courriel" in content
-    assert f'href="/conventions/{convention.pk}/">Convention avec l&#x27;AMF</a>' in content
-    assert f"Fin de la convention le {french_date(convention.end_on)}" in content
+    link = f"https://conventions.unml.info/conventions/{convention.pk}/"
+    assert f'href="{link}">Convention avec l&#x27;AMF</a>' in content
+    end, notice = french_date(convention.end_on), french_date(convention.notice_deadline)
+    assert f"Décider du renouvellement avant la fin de la convention le {end}" in content
+    assert f"Donner le préavis de résiliation au plus tard le {notice}" in content
+
+
+def test_preview_lists_actions_due_soon_and_overdue_after_the_saved_threshold(reader_client):
+    convention = ending_soon(notice_months=None, duration_months=48)
+    today = timezone.localdate()
+    soon = CommitmentFactory(
+        axis__convention=convention,
+        text="Former 500 conseillers",
+        due_on=today + datetime.timedelta(days=20),
+    )
+    late = CommitmentFactory(
+        axis__convention=convention,
+        text="Publier le bilan",
+        due_on=today - datetime.timedelta(days=3),
+    )
+    reader_client.post(URL, {**VALID, "remind_ending": "", "commitment_weeks": "2"})
+
+    content = reader_client.get(URL).content.decode()
+
+    assert "le courriel d'aujourd'hui contiendrait une échéance" in content
+    assert "Actions et engagements en retard" in content
     assert (
-        "Date limite d'envoi du préavis de résiliation : "
-        f"{french_date(convention.notice_deadline)}".replace("'", "&#x27;")
+        f"Réaliser l&#x27;action « Publier le bilan » : échéance dépassée depuis le "
+        f"{french_date(late.due_on)} "
+        "(il y a 3 jours)"
     ) in content
+    assert f"#engagement-{late.pk}" in content
+    assert "Former 500 conseillers" not in content
+
+    reader_client.post(URL, {**VALID, "remind_ending": "", "commitment_weeks": "3"})
+
+    content = reader_client.get(URL).content.decode()
+    assert (
+        f"Réaliser l&#x27;action « Former 500 conseillers » au plus tard le "
+        f"{french_date(soon.due_on)} (dans 20 jours)"
+    ) in content
+
+
+def test_commitment_threshold_is_saved_and_bounded(reader_client, reader):
+    response = reader_client.post(URL, {**VALID, "commitment_weeks": "53"})
+
+    assert response.status_code == 200
+    assert "Indiquez un nombre de semaines entre 1 et 52." in response.content.decode()
+    reader_client.post(URL, {**VALID, "commitment_weeks": "6", "remind_commitment": ""})
+    preferences = ReminderPreferences.objects.get(user=reader)
+    assert (preferences.commitment_weeks, preferences.remind_commitment) == (6, False)
 
 
 def test_preview_follows_the_saved_preferences_and_matches_the_digest(reader_client, reader):
@@ -193,7 +242,7 @@ def test_preview_follows_the_saved_preferences_and_matches_the_digest(reader_cli
     assert "Dates limites de préavis" not in content
     assert send_reminders() == 1
     [message] = mail.outbox
-    assert f"Fin de la convention le {french_date(convention.end_on)}" in message.body
+    assert f"la fin de la convention le {french_date(convention.end_on)}" in message.body
     assert "préavis" not in message.body
     # Once sent, the reminder leaves the preview: the next digest has nothing new.
     content = reader_client.get(URL).content.decode()
@@ -265,10 +314,18 @@ def test_queries_do_not_grow_with_conventions(reader_client):
             assert reader_client.get(URL).status_code == 200
         return len(queries)
 
+    def convention_with_commitments():
+        convention = ending_soon(
+            review_every_months=12, declination_deadline=datetime.date(2025, 3, 1)
+        )
+        for days in (-10, 10):
+            due_on = timezone.localdate() + datetime.timedelta(days=days)
+            CommitmentFactory(axis__convention=convention, due_on=due_on)
+
     reader_client.get(URL)
     for _ in range(5):
-        ending_soon(review_every_months=12, declination_deadline=datetime.date(2025, 3, 1))
+        convention_with_commitments()
     few = count_queries()
     for _ in range(45):
-        ending_soon(review_every_months=12, declination_deadline=datetime.date(2025, 3, 1))
+        convention_with_commitments()
     assert count_queries() == few

@@ -17,6 +17,9 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-local-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's address as its users reach it: links that leave the site (reminder e-mails, the
+# calendar feed and its subscription address) are built from it, never from a request's host.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Demo accounts are only ever created by settings that opt in (local development).
 DEMO_ACCOUNTS_ALLOWED = False

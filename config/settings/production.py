@@ -1,11 +1,14 @@
 """Production: PostgreSQL, secrets from the environment, hashed static files."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, REDIS_URL, STORAGES, env
+from .base import ALLOWED_HOSTS, BASE_DIR, DATABASES, REDIS_URL, STORAGES, env
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False
 DEMO_ACCOUNTS_ALLOWED = False
+# Links sent out (reminder e-mails, the calendar feed): the site's first host over HTTPS unless
+# SITE_URL says otherwise, never the development address.
+SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 # Persistent connections rather than psycopg's pool: a gunicorn sync worker serves one request at
 # a time, so one connection per worker is all a pool would hold (docs/deployment.md).
