@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
+from ..financial import can_frame, financial_convention_initial
 from ..forms import ConventionForms
 from ..history import UNKNOWN_USER, HistoryEntry, convention_history
 from ..models import Convention
@@ -101,8 +102,23 @@ class ConventionFormView(PermissionRequiredMixin, View):
 
 
 class ConventionCreateView(ConventionFormView):
+    """A new convention; `?convention_cadre=<pk>`: a new financial convention of that framework,
+    pre-filled from it ("Nouvelle convention financière")."""
+
     permission_required = "conventions.add_convention"
     success_message = "La convention « {title} » a été créée."
+
+    def get(self, request, *args, **kwargs):
+        framework = self.framework()
+        if framework is None:
+            return super().get(request, *args, **kwargs)
+        initial, parties = financial_convention_initial(framework)
+        return self.render(ConventionForms(initial=initial, parties=parties))
+
+    def framework(self) -> Convention | None:
+        pk = self.request.GET.get("convention_cadre", "")
+        framework = Convention.objects.filter(pk=pk).first() if pk.isdigit() else None
+        return framework if framework is not None and can_frame(framework) else None
 
 
 class ConventionUpdateView(ConventionFormView):
