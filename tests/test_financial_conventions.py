@@ -18,6 +18,7 @@ from conventions.pdf import summary_html
 from tests.factories import ConventionFactory, role_user
 from tests.lists import listed
 from tests.test_convention_form import form_data, page
+from tests.test_pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +189,14 @@ def test_the_pdf_lists_the_financial_conventions_and_their_total(funded):
     assert "2021 — " in html
     assert "850\u00a0000&nbsp;€" in html
     assert "1\u00a0750\u00a0000&nbsp;€" in html
+
+
+def test_the_pdf_file_reads_the_years_amounts_and_total(reader_client, funded):
+    text = pdf_text(reader_client.get(reverse("conventions:convention_pdf", args=[funded.pk])))
+    assert "Conventions d'application (2)" in text
+    assert "2021 — 850 000 €" in text
+    assert "2022 — 900 000 €" in text
+    assert "Total : 1 750 000 €" in text
 
 
 def test_a_financial_convention_pdf_names_its_framework(funded):

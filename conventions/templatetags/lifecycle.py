@@ -6,7 +6,13 @@ from django.core.exceptions import ValidationError
 from ..financial import can_frame
 from ..models import Convention
 from ..models.convention import STATUS_DATES
-from ..services import check_amendable, check_declinable, check_renewable, check_terminable
+from ..services import (
+    check_amendable,
+    check_declinable,
+    check_deletable,
+    check_renewable,
+    check_terminable,
+)
 
 register = template.Library()
 
@@ -28,7 +34,7 @@ def _allowed(check, **kwargs) -> bool:
 @register.inclusion_tag("conventions/includes/lifecycle_actions.html", takes_context=True)
 def lifecycle_actions(context, convention: Convention):
     """The "Renouveler", "Décliner localement", "Ajouter un avenant", "Résilier" and "Nouvelle
-    convention financière" buttons, for editors, where allowed."""
+    convention financière" and "Supprimer" buttons, for editors, where allowed."""
     may_add = context["perms"]["conventions"]["add_convention"]
     may_change = context["perms"]["conventions"]["change_convention"]
     return {
@@ -38,6 +44,8 @@ def lifecycle_actions(context, convention: Convention):
         "can_amend": may_change and _allowed(check_amendable, convention=convention),
         "can_terminate": may_change and _allowed(check_terminable, convention=convention),
         "can_add_financial": may_add and can_frame(convention),
+        "can_delete": may_change
+        and _allowed(check_deletable, convention=convention, by=context["user"]),
     }
 
 

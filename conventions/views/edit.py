@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -14,6 +15,7 @@ from ..forms import ConventionForms
 from ..history import UNKNOWN_USER, HistoryEntry, convention_history
 from ..models import Convention
 from ..services import EditConflict, convention_save
+from .lifecycle import NEW_DRAFT_PARAM, NEW_DRAFT_VALUE, opened_new_draft
 
 
 @dataclass
@@ -90,6 +92,16 @@ class ConventionFormView(PermissionRequiredMixin, View):
         forms = ConventionForms(data, self.request.FILES, instance=convention)
         return self.render(forms, conflict=edit_conflict(convention, since=since))
 
+    def cancel_url(self, convention: Convention) -> str:
+        """Where "Annuler" leads: the convention, or the list for a new one; for a draft just
+        created by a renewal or a declination, the page that offers to delete it."""
+        if convention.pk is None:
+            return reverse("conventions:convention_list")
+        if opened_new_draft(self.request):
+            url = reverse("conventions:convention_delete", args=[convention.pk])
+            return f"{url}?{NEW_DRAFT_PARAM}={NEW_DRAFT_VALUE}"
+        return convention.get_absolute_url()
+
     def render(self, forms: ConventionForms, *, conflict: Conflict | None = None):
         context = {
             "forms": forms,
@@ -97,6 +109,7 @@ class ConventionFormView(PermissionRequiredMixin, View):
             "convention": forms.form.instance,
             "errors": forms.error_summary() if forms.form.is_bound else [],
             "conflict": conflict,
+            "cancel_url": self.cancel_url(forms.form.instance),
         }
         return render(self.request, self.template_name, context)
 
