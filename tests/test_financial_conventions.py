@@ -265,6 +265,10 @@ def test_the_new_financial_convention_form_is_prefilled_from_the_framework(
     assert data["parties-TOTAL_FORMS"] == "2"
     assert [data["parties-0-partner"], data["parties-1-partner"]] == [str(unml.pk), str(amf.pk)]
 
+    content = page(response)
+    cancel = content[: content.index('">Annuler</a>')]
+    assert cancel.endswith(f'href="{detail_url(funded)}')
+
     data["amount"] = "950000"
     response = editor_client.post(new_financial_url(funded), data)
     assert response.status_code == 302, response.context["errors"]

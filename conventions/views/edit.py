@@ -128,6 +128,10 @@ class ConventionCreateView(ConventionFormView):
         initial, parties = financial_convention_initial(framework)
         return self.render(ConventionForms(initial=initial, parties=parties))
 
+    def cancel_url(self, convention: Convention) -> str:
+        framework = self.framework()
+        return framework.get_absolute_url() if framework else super().cancel_url(convention)
+
     def framework(self) -> Convention | None:
         pk = self.request.GET.get("convention_cadre", "")
         framework = Convention.objects.filter(pk=pk).first() if pk.isdigit() else None
