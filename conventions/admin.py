@@ -165,7 +165,7 @@ class ConventionAdmin(HistoryAdmin):
     ]
     date_hierarchy = "signed_on"
     readonly_fields = ["reference", "status_label", "term_end_on", "end_on", "notice_deadline"]
-    autocomplete_fields = ["predecessor", "parent", "territories", "terminated_by"]
+    autocomplete_fields = ["predecessor", "parent", "framework", "territories", "terminated_by"]
     filter_horizontal = ["audiences", "themes"]
     fieldsets = [
         ("Identification", {"fields": ["reference", "status_label", "title", "kind", "scope"]}),
@@ -190,7 +190,17 @@ class ConventionAdmin(HistoryAdmin):
         ),
         ("Contenu", {"fields": ["summary", "preamble", "objectives", "communication", "amount"]}),
         ("Suivi", {"fields": ["follow_up", "review_every_months"]}),
-        ("Liens", {"fields": ["predecessor", "parent", "declination_deadline"]}),
+        (
+            "Liens",
+            {
+                "fields": [
+                    "predecessor",
+                    "parent",
+                    "declination_deadline",
+                    ("framework", "financial_year"),
+                ]
+            },
+        ),
         ("Classement", {"fields": ["audiences", "themes", "territories"]}),
     ]
     inlines = [

@@ -12,6 +12,8 @@ GET parameters (other pages link to them):
     declinaison_de=<convention pk> the declinations of a national convention
     region_declinaison=<territory slug|non-renseignee>   declinations by their partner's region
     avancement=<DeclinationProgress>   declinations signed, in preparation or overdue
+    conventions_application=1      frameworks with financial conventions (conventions d'application)
+    application_de=<convention pk> the financial conventions of a framework
     tri=<signature|-signature|fin|-fin|intitule|-intitule>
 """
 
@@ -208,6 +210,18 @@ class ConventionFilterSet(django_filters.FilterSet):
         method="filter_declination_progress",
         empty_label="Tous",
     )
+    conventions_application = FlagFilter(
+        label="A des conventions d'application (financières)",
+        method="filter_has_financial_conventions",
+    )
+    application_de = django_filters.ModelChoiceFilter(
+        label="Conventions d'application de",
+        queryset=Convention.objects.filter(financial_conventions__isnull=False)
+        .distinct()
+        .order_by("title"),
+        field_name="framework",
+        empty_label="Toutes les conventions",
+    )
     tri = django_filters.ChoiceFilter(
         label="Trier par",
         choices=[(key, label) for key, (_, label) in SORTS.items()],
@@ -232,7 +246,8 @@ class ConventionFilterSet(django_filters.FilterSet):
             else:
                 widget.attrs["class"] = "form-control"
         self.form.fields["q"].widget.input_type = "search"
-        self.narrow_national_choice()
+        for name in ("declinaison_de", "application_de"):
+            self.narrow_national_choice(name)
         # Read when the selects are rendered, not when the criteria are checked; once each.
         fields = self.form.fields
         fields["partenaire"].widget.choices = ReadOnce(partner_choices)
@@ -241,12 +256,12 @@ class ConventionFilterSet(django_filters.FilterSet):
         for name in ("signee_de", "signee_a", "fin_dans", "preavis_dans"):
             self.form.fields[name].widget.attrs["inputmode"] = "numeric"
 
-    def narrow_national_choice(self):
-        """`declinaison_de` comes from a national convention's page, never from a list of the
-        thousands of them: its select offers only the convention asked for, and is hidden when
-        none is."""
-        field = self.form.fields["declinaison_de"]
-        chosen = self.data.get("declinaison_de", "") if self.is_bound else ""
+    def narrow_national_choice(self, name: str):
+        """`declinaison_de` (`application_de`) comes from a national convention's (a
+        framework's) page, never from a list of the thousands of them: its select offers only
+        the convention asked for, and is hidden when none is."""
+        field = self.form.fields[name]
+        chosen = self.data.get(name, "") if self.is_bound else ""
         if not chosen:
             field.widget = forms.HiddenInput()
             return
@@ -303,6 +318,9 @@ class ConventionFilterSet(django_filters.FilterSet):
 
     def filter_declinations_overdue(self, queryset, name, value):
         return queryset.declinations_overdue() if value else queryset
+
+    def filter_has_financial_conventions(self, queryset, name, value):
+        return queryset.with_financial_conventions() if value else queryset
 
     def filter_declination_region(self, queryset, name, value):
         declinations = queryset.filter(parent__isnull=False).with_declining_partner()

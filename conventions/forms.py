@@ -372,6 +372,8 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
             "predecessor",
             "parent",
             "declination_deadline",
+            "framework",
+            "financial_year",
         ]
         widgets = {
             "signed_on": DateInput,
@@ -404,9 +406,12 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
         others = Convention.objects.only("pk", "reference", "title").order_by("-signed_on", "title")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        for name in ("predecessor", "parent"):
+        for name in ("predecessor", "parent", "framework"):
             self.fields[name].queryset = others
             self.fields[name].label_from_instance = lambda c: f"{c.reference} — {c.title}"
+        # A financial convention applies a framework, it does not frame others.
+        self.fields["framework"].queryset = others.filter(framework__isnull=True)
+        self.fields["financial_year"].widget.attrs["inputmode"] = "numeric"
         for name in ("duration_months", "notice_months", "review_every_months"):
             limit_months(self.fields[name])
         if self.instance.pk:
@@ -597,14 +602,25 @@ class ConventionForms:
         "targets": ("Objectif chiffré", "Objectifs chiffrés", "objectifs-chiffres"),
     }
 
-    def __init__(self, data=None, files=None, *, instance: Convention | None = None):
+    def __init__(
+        self,
+        data=None,
+        files=None,
+        *,
+        instance: Convention | None = None,
+        initial: dict | None = None,
+        parties: list[dict] | None = None,
+    ):
+        """`initial` and `parties` (the new rows' initial values, e.g. {"partner": pk, "role":
+        ...}) pre-fill a new convention's page; given on GET only, so that the rows posted back
+        as shown count as filled in."""
         partners = PartnerChoices.all()
-        self.form = ConventionForm(data, files, instance=instance)
+        self.form = ConventionForm(data, files, instance=instance, initial=initial)
         convention = self.form.instance
         rows = {"instance": convention, "form_kwargs": {"partners": partners}}
-        extra_parties = 0 if convention.pk else MIN_SIGNED_PARTIES
+        extra_parties = 0 if convention.pk else max(MIN_SIGNED_PARTIES, len(parties or ()))
         self.parties = party_formset_class(extra=extra_parties)(
-            data, files, prefix="parties", queryset=Party.objects.all(), **rows
+            data, files, prefix="parties", queryset=Party.objects.all(), initial=parties, **rows
         )
         self.signatories = SignatoryFormSet(data, files, prefix="signatories", **rows)
         self.axes = AxisFormSet(

@@ -144,7 +144,8 @@ def convention_page_key(pk: int, user) -> str:
     leaves it cached. Its forms' CSRF tokens are kept as a placeholder (csrf_placeholder):
     one rendering serves every user with the same rights."""
     rights = "".join(
-        f"{user.has_perm(f'conventions.{right}_convention'):d}" for right in ("add", "change")
+        f"{user.has_perm(f'conventions.{right}_convention'):d}"
+        for right in ("add", "change", "delete")
     )
     day = timezone.localdate().isoformat()
     (references,) = generations(REFERENCE_GENERATION_KEY)

@@ -694,6 +694,52 @@ def convention_terminate(
 TERMINATION_PROOF_TITLE = "Preuve de la résiliation (lettre recommandée, accusé de réception)"
 
 
+# Deleting a convention -------------------------------------------------------------------------
+
+DELETE_PERMISSION = "conventions.delete_convention"
+
+
+def check_deletable(*, convention: Convention, by: AbstractBaseUser) -> None:
+    """Raise a ValidationError saying why `by` cannot delete `convention`, if they cannot.
+
+    A convention never signed (a draft) is deleted by whoever edits conventions; a signed one
+    only by an administrator (the "delete" permission). A convention that others decline or
+    apply (declinations, financial conventions) is kept: those are deleted or moved first.
+    Reads `declinations` and `financial_conventions` as prefetched, if they are.
+    """
+    if convention.signed_on is not None and not by.has_perm(DELETE_PERMISSION):
+        raise ValidationError(
+            "Cette convention est signée : seul un administrateur peut la supprimer.",
+            code="delete_signed",
+        )
+    if convention.declinations.all():
+        raise ValidationError(
+            "Cette convention a des déclinaisons locales ou régionales : supprimez-les ou "
+            "rattachez-les à une autre convention avant de la supprimer.",
+            code="delete_declined",
+        )
+    if convention.financial_conventions.all():
+        raise ValidationError(
+            "Cette convention a des conventions financières : supprimez-les ou rattachez-les à "
+            "une autre convention cadre avant de la supprimer.",
+            code="delete_framework",
+        )
+
+
+@transaction.atomic
+def convention_delete(*, convention: Convention, by: AbstractBaseUser) -> None:
+    """Delete `convention` with its rows (parties, axes, attachments...), if `by` may (see
+    `check_deletable`). The history records the deletion, naming `by`; a renewal of it no
+    longer names it as its predecessor, which its own history records too. The attachments'
+    files are left to the storage's clean-up."""
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    check_deletable(convention=convention, by=by)
+    for successor in convention.successors.all():
+        successor.predecessor = None
+        _by(successor, by).save()
+    _by(convention, by).delete()
+
+
 # Follow-up: the progress of actions, review meetings, the values reached towards targets ----------
 
 

@@ -40,6 +40,11 @@ urlpatterns = [
         name="convention_terminate",
     ),
     path(
+        "conventions/<int:pk>/supprimer/",
+        lifecycle.ConventionDeleteView.as_view(),
+        name="convention_delete",
+    ),
+    path(
         "conventions/<int:pk>/renouvellement/comparer/",
         compare.RenewalCompareView.as_view(),
         name="renewal_compare",

@@ -71,6 +71,7 @@ PAGES = [
     ("conventions:convention_decline", lambda c: {"pk": c.pk}, ADD),
     ("conventions:convention_amend", lambda c: {"pk": c.pk}, CHANGE),
     ("conventions:convention_terminate", lambda c: {"pk": c.pk}, CHANGE),
+    ("conventions:convention_delete", lambda c: {"pk": c.pk}, CHANGE),
     ("conventions:renewal_compare", renewal_of, READ),
     ("conventions:amendment_compare", an_amendment_of, READ),
     ("conventions:commitment_follow_up", a_commitment_of, CHANGE),

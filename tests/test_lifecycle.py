@@ -500,7 +500,7 @@ def test_editor_renews_and_lands_on_the_prefilled_draft(editor_client, national)
 
     renewal = Convention.objects.get(predecessor=national)
     assert response.status_code == 302
-    assert response["Location"] == update_url(renewal)
+    assert response["Location"] == f"{update_url(renewal)}?projet=nouveau"
     response = editor_client.get(response["Location"])
     content = page(response)
     assert (
@@ -559,7 +559,7 @@ def test_editor_declines_for_a_mission_locale_and_lands_on_the_draft(
     response = editor_client.post(decline_url(national), {"partner": mission_locale.pk})
 
     declination = Convention.objects.get(parent=national)
-    assert response["Location"] == update_url(declination)
+    assert response["Location"] == f"{update_url(declination)}?projet=nouveau"
     content = page(editor_client.get(response["Location"]))
     assert (
         escape(

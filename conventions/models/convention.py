@@ -1,4 +1,5 @@
 import datetime
+import decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -38,6 +39,14 @@ from ..enums import (
 from .taxonomy import Audience, Theme
 
 MIN_SIGNED_PARTIES = 2
+FINANCIAL_LINK_MESSAGE = (
+    "Une convention financière annuelle indique à la fois sa convention cadre et son année "
+    "(exercice)."
+)
+FINANCIAL_KIND_MESSAGE = (
+    "Une convention rattachée à une convention cadre est une convention financière : "
+    "choisissez ce type."
+)
 # Who declines a national convention: the first party of these kinds in a declination.
 DECLINING_PARTNER_KINDS = (PartnerKind.MISSION_LOCALE, PartnerKind.REGIONAL_ASSOCIATION)
 
@@ -99,6 +108,8 @@ def search_query(text: str) -> SearchQuery:
 STATUS_DATES = ("signed_on", "effective_on", "end_on", "terminated_on")
 # What a page shows of the conventions it links to (renewals, declinations).
 RELATED_FIELDS = ("pk", "reference", "title", "predecessor_id", "parent_id", *STATUS_DATES)
+# ...and of its financial conventions.
+FINANCIAL_FIELDS = ("framework_id", "financial_year", "amount")
 
 
 def last_day_in_force(
@@ -213,6 +224,12 @@ def detail_prefetches(on: datetime.date | None = None) -> list:
         Prefetch("statements", Statement.objects.select_related("organisation")),
         Prefetch("successors", related),
         Prefetch("declinations", related),
+        Prefetch(
+            "financial_conventions",
+            Convention.objects.only(*RELATED_FIELDS, *FINANCIAL_FIELDS).order_by(
+                "financial_year", "pk"
+            ),
+        ),
         "audiences",
         "themes",
         "territories",
@@ -300,9 +317,10 @@ class ConventionQuerySet(models.QuerySet):
 
     def page_stamp(self, pk: int) -> tuple:
         """A stamp of the conventions the page of convention `pk` shows: itself, its whole
-        renewal chain, its national convention and its declinations. Any write to one of them
-        changes it: a save or a row's write raises a version (versioning.py), a convention
-        added to the family brings a newer `updated_at`, one removed lowers the count. One
+        renewal chain, its national convention and its declinations, its framework agreement and
+        its financial conventions. Any write to one of them changes it: a save or a row's write
+        raises a version (versioning.py), a convention added to the family brings a newer
+        `updated_at`, one removed lowers the count. One
         query, through the indexes of the links (under 2 ms for a national convention and its
         declinations on 100 000 conventions)."""
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
@@ -316,12 +334,14 @@ class ConventionQuerySet(models.QuerySet):
                 SELECT id FROM chain
                 UNION SELECT id FROM {table} WHERE parent_id = %s
                 UNION SELECT parent_id FROM {table} WHERE id = %s AND parent_id IS NOT NULL
+                UNION SELECT id FROM {table} WHERE framework_id = %s
+                UNION SELECT framework_id FROM {table} WHERE id = %s AND framework_id IS NOT NULL
             )
             SELECT COUNT(*), SUM(c.version), MAX(c.updated_at)
             FROM {table} c JOIN family ON c.id = family.id
         """
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [pk, pk, pk])
+            cursor.execute(sql, [pk, pk, pk, pk, pk])
             return tuple(cursor.fetchone())
 
     def signed_between(self, first_year: int | None = None, last_year: int | None = None):
@@ -400,6 +420,10 @@ class ConventionQuerySet(models.QuerySet):
         day = on or timezone.localdate()
         return self.running(on=day).awaiting_declination().filter(declination_deadline__lt=day)
 
+    def with_financial_conventions(self):
+        """Framework agreements that have at least one financial convention."""
+        return self.filter(Exists(Convention.objects.filter(framework=OuterRef("pk")).order_by()))
+
     # Declinations, seen from their national convention -------------------------------------
 
     def overdue_declinations(self, on: datetime.date | None = None):
@@ -468,7 +492,7 @@ class ConventionQuerySet(models.QuerySet):
         """The convention of a page, without its rows (detail_prefetches() reads them). Its
         status comes from its dates in Python (`current_status`), unless asked as of another
         day: the database's CASE (with_status) costs more to build than to compute for one."""
-        page = self.defer(*SEARCH_FIELDS).select_related("predecessor", "parent")
+        page = self.defer(*SEARCH_FIELDS).select_related("predecessor", "parent", "framework")
         return page.with_status(on=on) if on else page
 
     def for_detail(self, on: datetime.date | None = None):
@@ -608,6 +632,23 @@ class Convention(models.Model):
         blank=True,
         related_name="declinations",
     )
+    # A yearly financial convention (convention d'application) of a framework agreement:
+    # neither a declination (`parent`) nor a renewal (`predecessor`).
+    framework = models.ForeignKey(
+        "self",
+        verbose_name="convention cadre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="financial_conventions",
+        help_text="Pour une convention financière annuelle : l'accord-cadre qu'elle applique.",
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        "exercice",
+        null=True,
+        blank=True,
+        help_text="L'année que couvre la convention financière (une par année et par cadre).",
+    )
     declination_deadline = models.DateField(
         "échéance des déclinaisons",
         null=True,
@@ -737,6 +778,37 @@ class Convention(models.Model):
                 name="convention_not_own_parent",
                 violation_error_message=(
                     "Une convention ne peut pas être sa propre convention nationale."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(framework__isnull=True, financial_year__isnull=True)
+                | Q(framework__isnull=False, financial_year__isnull=False),
+                name="convention_framework_and_financial_year",
+                violation_error_message=FINANCIAL_LINK_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(framework__isnull=True) | Q(kind=ConventionKind.FINANCIAL),
+                name="convention_framework_of_financial_only",
+                violation_error_message=FINANCIAL_KIND_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(financial_year__isnull=True)
+                | Q(financial_year__gte=1900, financial_year__lte=2100),
+                name="convention_financial_year_plausible",
+                violation_error_message="L'exercice doit être une année entre 1900 et 2100.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(framework=F("pk")),
+                name="convention_not_own_framework",
+                violation_error_message=(
+                    "Une convention ne peut pas être sa propre convention cadre."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "financial_year"],
+                name="convention_one_financial_convention_a_year",
+                violation_error_message=(
+                    "Cette convention cadre a déjà une convention financière pour cette année."
                 ),
             ),
             models.CheckConstraint(
@@ -930,10 +1002,44 @@ class Convention(models.Model):
             errors["parent"] = "Une convention ne peut pas être sa propre convention nationale."
         if self.predecessor_id and self.pk and self.predecessor_id == self.pk:
             errors["predecessor"] = "Une convention ne peut pas se renouveler elle-même."
+        errors |= self._financial_link_errors()
         if errors:
             raise ValidationError(errors)
         self.term_end_on = self.derive_term_end_on()
         self.end_on = last_day_in_force(self.term_end_on, self.terminated_on)
+
+    def _financial_link_errors(self) -> dict[str, str]:
+        """A yearly financial convention names its framework and its year, is of the kind
+        "convention financière", and its framework is not itself a financial convention of
+        another (the other rules are constraints, checked by full_clean)."""
+        if self.framework_id is None and self.financial_year is None:
+            return {}
+        if self.framework_id is None:
+            return {"framework": "Indiquez la convention cadre de cette convention financière."}
+        if self.financial_year is None:
+            return {"financial_year": "Indiquez l'année (exercice) de cette convention financière."}
+        errors = {}
+        if self.kind != ConventionKind.FINANCIAL:
+            errors["kind"] = FINANCIAL_KIND_MESSAGE
+        if self.pk and self.framework_id == self.pk:
+            errors["framework"] = "Une convention ne peut pas être sa propre convention cadre."
+        elif self.framework.framework_id is not None:
+            errors["framework"] = (
+                "Cette convention est elle-même une convention financière : choisissez "
+                "l'accord-cadre qu'elle applique."
+            )
+        return errors
+
+    @property
+    def financial_total(self) -> decimal.Decimal | None:
+        """The amounts of its financial conventions added up (those whose amount is known),
+        None without any known amount (reads `financial_conventions`, prefetched or not)."""
+        amounts = [c.amount for c in self.financial_conventions.all() if c.amount is not None]
+        return sum(amounts, decimal.Decimal(0)) if amounts else None
+
+    @property
+    def financial_amount_missing(self) -> bool:
+        return any(c.amount is None for c in self.financial_conventions.all())
 
     def validate_party_count(self, count: int) -> None:
         """A signed convention binds at least two parties (checked where parties are edited)."""

@@ -3,9 +3,16 @@
 from django import template
 from django.core.exceptions import ValidationError
 
+from ..financial import can_frame
 from ..models import Convention
 from ..models.convention import STATUS_DATES
-from ..services import check_amendable, check_declinable, check_renewable, check_terminable
+from ..services import (
+    check_amendable,
+    check_declinable,
+    check_deletable,
+    check_renewable,
+    check_terminable,
+)
 
 register = template.Library()
 
@@ -26,8 +33,8 @@ def _allowed(check, **kwargs) -> bool:
 
 @register.inclusion_tag("conventions/includes/lifecycle_actions.html", takes_context=True)
 def lifecycle_actions(context, convention: Convention):
-    """The "Renouveler", "Décliner localement", "Ajouter un avenant" and "Résilier" buttons, for
-    editors, where allowed."""
+    """The "Renouveler", "Décliner localement", "Ajouter un avenant", "Résilier" and "Nouvelle
+    convention financière" and "Supprimer" buttons, for editors, where allowed."""
     may_add = context["perms"]["conventions"]["add_convention"]
     may_change = context["perms"]["conventions"]["change_convention"]
     return {
@@ -36,6 +43,9 @@ def lifecycle_actions(context, convention: Convention):
         "can_decline": may_add and _allowed(check_declinable, convention=convention),
         "can_amend": may_change and _allowed(check_amendable, convention=convention),
         "can_terminate": may_change and _allowed(check_terminable, convention=convention),
+        "can_add_financial": may_add and can_frame(convention),
+        "can_delete": may_change
+        and _allowed(check_deletable, convention=convention, by=context["user"]),
     }
 
 

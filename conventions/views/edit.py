@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from ..financial import can_frame, financial_convention_initial
 from ..forms import ConventionForms
 from ..history import UNKNOWN_USER, HistoryEntry, convention_history
 from ..models import Convention
 from ..services import EditConflict, convention_save
+from .lifecycle import NEW_DRAFT_PARAM, NEW_DRAFT_VALUE, opened_new_draft
 
 
 @dataclass
@@ -89,6 +92,16 @@ class ConventionFormView(PermissionRequiredMixin, View):
         forms = ConventionForms(data, self.request.FILES, instance=convention)
         return self.render(forms, conflict=edit_conflict(convention, since=since))
 
+    def cancel_url(self, convention: Convention) -> str:
+        """Where "Annuler" leads: the convention, or the list for a new one; for a draft just
+        created by a renewal or a declination, the page that offers to delete it."""
+        if convention.pk is None:
+            return reverse("conventions:convention_list")
+        if opened_new_draft(self.request):
+            url = reverse("conventions:convention_delete", args=[convention.pk])
+            return f"{url}?{NEW_DRAFT_PARAM}={NEW_DRAFT_VALUE}"
+        return convention.get_absolute_url()
+
     def render(self, forms: ConventionForms, *, conflict: Conflict | None = None):
         context = {
             "forms": forms,
@@ -96,13 +109,33 @@ class ConventionFormView(PermissionRequiredMixin, View):
             "convention": forms.form.instance,
             "errors": forms.error_summary() if forms.form.is_bound else [],
             "conflict": conflict,
+            "cancel_url": self.cancel_url(forms.form.instance),
         }
         return render(self.request, self.template_name, context)
 
 
 class ConventionCreateView(ConventionFormView):
+    """A new convention; `?convention_cadre=<pk>`: a new financial convention of that framework,
+    pre-filled from it ("Nouvelle convention financière")."""
+
     permission_required = "conventions.add_convention"
     success_message = "La convention « {title} » a été créée."
+
+    def get(self, request, *args, **kwargs):
+        framework = self.framework()
+        if framework is None:
+            return super().get(request, *args, **kwargs)
+        initial, parties = financial_convention_initial(framework)
+        return self.render(ConventionForms(initial=initial, parties=parties))
+
+    def cancel_url(self, convention: Convention) -> str:
+        framework = self.framework()
+        return framework.get_absolute_url() if framework else super().cancel_url(convention)
+
+    def framework(self) -> Convention | None:
+        pk = self.request.GET.get("convention_cadre", "")
+        framework = Convention.objects.filter(pk=pk).first() if pk.isdigit() else None
+        return framework if framework is not None and can_frame(framework) else None
 
 
 class ConventionUpdateView(ConventionFormView):

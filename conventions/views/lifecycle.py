@@ -1,5 +1,5 @@
 """Lifecycle actions on a convention: renew it, decline a national one locally or regionally,
-amend it, terminate it early.
+amend it, terminate it early, delete it.
 
 Each action is a confirmation page (GET) and a form that performs it (POST), for editors.
 """
@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from partners.models import Partner
@@ -21,14 +22,41 @@ from ..services import (
     DECLINATION_SCOPES,
     check_amendable,
     check_declinable,
+    check_deletable,
     check_renewable,
     check_terminable,
     convention_amend,
     convention_decline,
+    convention_delete,
     convention_renew,
     convention_terminate,
     termination_effective_on,
 )
+
+# Added to the edit page's URL by the actions that create a draft and open it (renew, decline):
+# its "Annuler" then offers to delete the draft just created.
+NEW_DRAFT_PARAM = "projet"
+NEW_DRAFT_VALUE = "nouveau"
+
+
+def new_draft_url(draft: Convention) -> str:
+    url = reverse("conventions:convention_update", args=[draft.pk])
+    return f"{url}?{NEW_DRAFT_PARAM}={NEW_DRAFT_VALUE}"
+
+
+def opened_new_draft(request) -> bool:
+    return request.GET.get(NEW_DRAFT_PARAM) == NEW_DRAFT_VALUE
+
+
+def draft_noun(draft: Convention) -> str:
+    """What a draft prepares, as the delete page names it."""
+    if draft.predecessor_id:
+        return "projet de renouvellement"
+    if draft.parent_id:
+        return "projet de déclinaison"
+    if draft.framework_id:
+        return "projet de convention financière"
+    return "projet de convention"
 
 
 class DeclinationForm(StaffFormMixin, forms.Form):
@@ -99,7 +127,7 @@ class ConventionRenewView(LifecycleActionView):
             f"Le projet de renouvellement de « {convention.title} » a été créé : "
             "vérifiez-le, complétez-le puis enregistrez-le.",
         )
-        return redirect("conventions:convention_update", pk=successor.pk)
+        return redirect(new_draft_url(successor))
 
     def render(self, convention, errors=None, **context):
         parties = Party.objects.filter(convention=convention).select_related("partner")
@@ -141,7 +169,7 @@ class ConventionDeclineView(LifecycleActionView):
                     f"Le projet de déclinaison « {declination.title} » a été créé : "
                     "complétez-le puis enregistrez-le.",
                 )
-                return redirect("conventions:convention_update", pk=declination.pk)
+                return redirect(new_draft_url(declination))
         return self.render(convention, form=form)
 
 
@@ -338,3 +366,54 @@ class ConventionTerminateView(LifecycleActionView):
         context.setdefault("effective_on", None)
         context.setdefault("method_label", "")
         return super().render(convention, errors, **context)
+
+
+class ConventionDeleteView(LifecycleActionView):
+    """A confirmation page, then the deletion (services.convention_delete: a draft by an editor,
+    a signed convention by an administrator only). Opened from the "Annuler" of a draft just
+    created (NEW_DRAFT_PARAM), it says so and keeping the draft goes back to its form."""
+
+    permission_required = "conventions.change_convention"
+    template_name = "conventions/convention_delete.html"
+
+    def get(self, request, pk):
+        convention = self.get_convention()
+        try:
+            check_deletable(convention=convention, by=request.user)
+        except ValidationError as error:
+            return self.render(convention, error)
+        return self.render(convention)
+
+    def post(self, request, pk):
+        convention = self.get_convention()
+        # Where the deleted convention came from: its predecessor, national convention or
+        # framework, else the list.
+        back = convention.predecessor or convention.parent or convention.framework
+        title, reference = convention.title, convention.reference
+        try:
+            convention_delete(convention=convention, by=request.user)
+        except ValidationError as error:
+            return self.render(convention, error)
+        messages.success(request, f"La convention « {title} » ({reference}) a été supprimée.")
+        return redirect(back or "conventions:convention_list")
+
+    def get_convention(self) -> Convention:
+        return get_object_or_404(
+            Convention.objects.with_status().select_related("predecessor", "parent", "framework"),
+            pk=self.kwargs["pk"],
+        )
+
+    def render(self, convention, errors=None, **context):
+        new_draft = opened_new_draft(self.request) and convention.signed_on is None
+        keep_url = new_draft_url(convention) if new_draft else convention.get_absolute_url()
+        return super().render(
+            convention,
+            errors,
+            new_draft=new_draft,
+            draft_noun=draft_noun(convention),
+            keep_url=keep_url,
+            party_count=convention.parties.count(),
+            axis_count=convention.axes.count(),
+            attachment_count=convention.attachments.count(),
+            **context,
+        )

@@ -33,7 +33,7 @@ def test_editor_renews_a_convention_from_its_page(
     page.get_by_role("button", name="Créer le projet de renouvellement").click()
 
     renewal = Convention.objects.get(predecessor=amf_convention)
-    page.wait_for_url(re.compile(rf"/conventions/{renewal.pk}/modifier/$"))
+    page.wait_for_url(re.compile(rf"/conventions/{renewal.pk}/modifier/\?projet=nouveau$"))
     expect(page.get_by_role("status")).to_contain_text("Le projet de renouvellement")
     expect(page.get_by_role("heading", name="Modifier la convention")).to_be_visible()
     expect(page.locator('[name="title"]')).to_have_value("Convention UNML et AMF 2024")
