@@ -109,13 +109,13 @@ def test_dashboard_counts_the_end_not_the_notice_once_terminated(
 def test_reminders_page_reminds_the_end_and_no_longer_the_notice(
     client, reader, convention, amf, editor
 ):
-    notice_line = "Date limite d&#x27;envoi du préavis de résiliation"
+    notice_line = "Donner le préavis de résiliation au plus tard le"
     assert notice_line in client.get("/compte/rappels/").content.decode()
 
     last_day = terminate(convention, amf, editor)
 
     content = client.get("/compte/rappels/").content.decode()
-    assert f"Fin de la convention le {french_date(last_day)}" in content
+    assert f"la fin de la convention le {french_date(last_day)}" in content
     assert notice_line not in content
 
 

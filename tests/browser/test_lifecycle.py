@@ -132,5 +132,7 @@ def test_after_terminating_the_list_dashboard_and_reminders_tell_the_new_end(
     expect(notice_card.locator(".metric")).to_have_text("0")
 
     page.goto(f"{live_server.url}/compte/rappels/")
-    expect(page.locator("main")).to_contain_text(f"Fin de la convention le {french_date(last_day)}")
-    expect(page.locator("main")).not_to_contain_text("Date limite d'envoi du préavis")
+    expect(page.locator("main")).to_contain_text(
+        f"la fin de la convention le {french_date(last_day)}"
+    )
+    expect(page.locator("main")).not_to_contain_text("Donner le préavis de résiliation")
