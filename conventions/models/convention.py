@@ -1,8 +1,9 @@
 import datetime
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, router, transaction
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +38,10 @@ from ..enums import (
 from .taxonomy import Audience, Theme
 
 MIN_SIGNED_PARTIES = 2
+# A reference the registry gives (Convention.next_reference), and the advisory lock key (with
+# the year) that makes two numberings of the same year wait for each other.
+REFERENCE_PATTERN = re.compile(r"^CONV-(?P<year>\d{4})-\d+$")
+REFERENCE_LOCK = 172018  # any number no other lock of the registry uses
 # Who declines a national convention: the first party of these kinds in a declination.
 DECLINING_PARTNER_KINDS = (PartnerKind.MISSION_LOCALE, PartnerKind.REGIONAL_ASSOCIATION)
 
@@ -683,17 +688,24 @@ class Convention(models.Model):
         if self.signed_on and not self.effective_on:
             self.effective_on = self.signed_on
         self.end_on = self.derive_end_on()
-        if not self.reference:
-            self.reference = self.next_reference()
+        renumber = self.reference_needs_number()
         bump = not self._state.adding and self.pk is not None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(["version"] if bump else []),
+                *(["reference"] if renumber else []),
+            }
         if bump:
             # Incremented in the database, so that a stale object (an admin page loaded earlier)
             # never moves the version back.
             self.version = F("version") + 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "version"}
-        super().save(*args, **kwargs)
+        # The reference's number is taken and saved in one transaction: see next_reference().
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Convention)):
+            if renumber:
+                self.reference = self.next_reference()
+            super().save(*args, **kwargs)
         if bump:
             # Read again from the database the next time it is needed.
             del self.version
@@ -848,9 +860,29 @@ class Convention(models.Model):
                 code="too_few_parties",
             )
 
+    def reference_needs_number(self) -> bool:
+        """No reference yet, or one of another year than the signature's: a draft numbered in
+        its creation year (a renewal, a declination) is numbered again in the year it is signed,
+        and so is a signature date corrected to another year. A draft keeps its number until
+        then; a reference not of the form CONV-year-number (restored from elsewhere) is kept."""
+        if not self.reference:
+            return True
+        match = REFERENCE_PATTERN.match(self.reference)
+        return bool(match and self.signed_on and int(match["year"]) != self.signed_on.year)
+
     def next_reference(self) -> str:
+        """The next free reference of the signature year (of today for a draft).
+
+        On PostgreSQL the year's numbering is locked (an advisory lock) until the transaction
+        that saves the convention ends: two conventions saved together take two numbers, the
+        second one counting the first once it is committed. SQLite writes one at a time.
+        """
         year = (self.signed_on or timezone.localdate()).year
         prefix = f"CONV-{year}-"
+        connection = connections[router.db_for_write(Convention)]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REFERENCE_LOCK, year])
         last = (
             Convention.objects.filter(reference__startswith=prefix)
             .order_by(Length("reference").desc(), "-reference")
