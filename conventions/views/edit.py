@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from ..forms import ConventionForms
+from ..forms import CONFIRM_WARNINGS, ConventionForms, warnings_digest
 from ..history import UNKNOWN_USER, HistoryEntry, convention_history
 from ..models import Convention
+from ..plausibility import PlausibilityWarning
 from ..services import EditConflict, convention_save
 
 
@@ -65,6 +66,10 @@ class ConventionFormView(PermissionRequiredMixin, View):
         forms = ConventionForms(request.POST, request.FILES, instance=self.get_convention())
         if not forms.is_valid():
             return self.render(forms)
+        # Implausible dates are shown, and nothing saved, until the user confirms them.
+        warnings = forms.unconfirmed_warnings()
+        if warnings:
+            return self.render(forms, warnings=warnings)
         try:
             convention = convention_save(
                 form=forms.form,
@@ -89,13 +94,22 @@ class ConventionFormView(PermissionRequiredMixin, View):
         forms = ConventionForms(data, self.request.FILES, instance=convention)
         return self.render(forms, conflict=edit_conflict(convention, since=since))
 
-    def render(self, forms: ConventionForms, *, conflict: Conflict | None = None):
+    def render(
+        self,
+        forms: ConventionForms,
+        *,
+        conflict: Conflict | None = None,
+        warnings: list[PlausibilityWarning] = (),
+    ):
         context = {
             "forms": forms,
             "form": forms.form,
             "convention": forms.form.instance,
             "errors": forms.error_summary() if forms.form.is_bound else [],
             "conflict": conflict,
+            "warnings": forms.warning_summary(warnings),
+            "confirm_name": CONFIRM_WARNINGS,
+            "warnings_digest": warnings_digest(warnings) if warnings else "",
         }
         return render(self.request, self.template_name, context)
 
