@@ -364,6 +364,7 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
             "kind",
             "scope",
             "signed_on",
+            "signed_on_precision",
             "signed_at",
             "event",
             "effective_on",

@@ -29,6 +29,7 @@ from partners.models import Partner, Territory
 from ..dates import SubtractMonths, add_months, end_of_term
 from ..enums import (
     ConventionKind,
+    DatePrecision,
     DeclinationProgress,
     PartyRole,
     Scope,
@@ -56,7 +57,16 @@ SEARCH_FIELDS = ("search_document", "search_vector")
 # What a convention named in a short list shows (ConventionQuerySet.for_list: the dashboard's
 # latest signatures; the conventions list reads its rows as values, list_rows.py), and what
 # exports of conventions leave out (for_export).
-LIST_FIELDS = ("reference", "title", "kind", "signed_on", "end_on", "effective_on", "terminated_on")
+LIST_FIELDS = (
+    "reference",
+    "title",
+    "kind",
+    "signed_on",
+    "signed_on_precision",
+    "end_on",
+    "effective_on",
+    "terminated_on",
+)
 LONG_TEXTS = ("summary", "preamble", "objectives", "follow_up", "communication")
 PARTNER_IN_LISTS = ("partner__name", "partner__acronym", "partner__slug", "partner__kind")
 
@@ -93,6 +103,16 @@ class EndOrFarFuture(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         template = "COALESCE(%(expressions)s, '9999-12-31')"
         return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def first_known_day(day: datetime.date | None, precision: str) -> datetime.date | None:
+    """The date stored for `day` known to `precision` (a DatePrecision): the first day of its
+    month or year when only those are known, so that sorting and status read that day."""
+    if day is None or precision == DatePrecision.DAY:
+        return day
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
 
 
 def search_query(text: str) -> SearchQuery:
@@ -476,6 +496,13 @@ class Convention(models.Model):
     objectives = models.TextField("objectifs", blank=True)
 
     signed_on = models.DateField("date de signature", null=True, blank=True)
+    signed_on_precision = models.CharField(
+        "précision de la date de signature",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="Si seuls le mois ou l'année sont connus : la date est alors leur premier jour.",
+    )
     signed_at = models.CharField("lieu de signature", max_length=150, blank=True)
     event = models.CharField(
         "événement",
@@ -685,6 +712,7 @@ class Convention(models.Model):
             self.terminated_by = None
             self.termination_notice_sent_on = None
             self.termination_method = ""
+        self.signed_on = first_known_day(self.signed_on, self.signed_on_precision)
         if self.signed_on and not self.effective_on:
             self.effective_on = self.signed_on
         self.end_on = self.derive_end_on()
@@ -824,6 +852,7 @@ class Convention(models.Model):
     # Validation and saving ---------------------------------------------------------------
 
     def clean(self):
+        self.signed_on = first_known_day(self.signed_on, self.signed_on_precision)
         if self.signed_on and not self.effective_on:
             self.effective_on = self.signed_on
         errors = {}
