@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from partners.models import Partner
 
+from .enums import DatePrecision
 from .models import Axis, Commitment, Convention, Party, Signatory, Target
 from .models.convention import MIN_SIGNED_PARTIES
 from .plausibility import PlausibilityWarning, plausibility_warnings
@@ -423,10 +424,15 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
             self.fields[name].label_from_instance = lambda c: f"{c.reference} — {c.title}"
         for name in ("duration_months", "notice_months", "review_every_months"):
             limit_months(self.fields[name])
+        self.fields["signed_on_precision"].required = False
         if self.instance.pk:
             self.fields["loaded_version"].required = True
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_at"].initial = timezone.now()
+
+    def clean_signed_on_precision(self):
+        # Not sent by a page of before the field: the date is then exact.
+        return self.cleaned_data["signed_on_precision"] or DatePrecision.DAY
 
     def clean_duration_months(self):
         months = self.cleaned_data["duration_months"]
