@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='convention',
             name='signed_on_precision',
-            field=models.CharField(choices=[('day', 'Date exacte'), ('month', 'Mois seulement'), ('year', 'Année seulement')], default='day', help_text="Si seuls le mois ou l'année sont connus : la date est alors leur premier jour.", max_length=5, verbose_name='précision de la date de signature'),
+            field=models.CharField(choices=[('day', 'Date exacte'), ('month', 'Mois seulement'), ('year', 'Année seulement')], default='day', help_text="Si seuls le mois ou l'année sont connus : la date est alors leur premier jour.", max_length=5, verbose_name='précision de la signature'),
         ),
         migrations.AddField(
             model_name='historicalconvention',
             name='signed_on_precision',
-            field=models.CharField(choices=[('day', 'Date exacte'), ('month', 'Mois seulement'), ('year', 'Année seulement')], default='day', help_text="Si seuls le mois ou l'année sont connus : la date est alors leur premier jour.", max_length=5, verbose_name='précision de la date de signature'),
+            field=models.CharField(choices=[('day', 'Date exacte'), ('month', 'Mois seulement'), ('year', 'Année seulement')], default='day', help_text="Si seuls le mois ou l'année sont connus : la date est alors leur premier jour.", max_length=5, verbose_name='précision de la signature'),
         ),
     ]

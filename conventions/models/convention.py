@@ -497,7 +497,7 @@ class Convention(models.Model):
 
     signed_on = models.DateField("date de signature", null=True, blank=True)
     signed_on_precision = models.CharField(
-        "précision de la date de signature",
+        "précision de la signature",
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
