@@ -25,7 +25,7 @@ from .filters import NO_REGION
 from .models import Convention
 from .services import check_declinable
 
-ROW_FIELDS = ("pk", "title", "reference", "scope", "signed_on", "parent_id")
+ROW_FIELDS = ("pk", "title", "reference", "scope", "signed_on", "signed_on_precision", "parent_id")
 
 
 def declinations_url(convention: Convention, **params: str) -> str:

@@ -74,3 +74,13 @@ def test_exports_and_pdf_write_the_partial_signature_date(editor_client):
     row = next(convention_rows(Convention.objects.for_export()))
     assert row[7] == "2018"
     assert convention.reference == "CONV-2018-001"
+
+
+@pytest.mark.django_db
+def test_the_partner_page_writes_the_partial_signature_date(editor_client):
+    partner = PartnerFactory()
+    ConventionFactory(
+        signed_on=D(2018, 3, 3), signed_on_precision="year", parties=[partner, PartnerFactory()]
+    )
+    content = page(editor_client.get(reverse("partners:partner_detail", args=[partner.slug])))
+    assert "<td>2018</td>" in content
