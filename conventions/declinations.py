@@ -26,7 +26,7 @@ from .models import Convention
 from .models.convention import RUNNING_STATUSES
 from .services import check_declinable
 
-ROW_FIELDS = ("pk", "title", "reference", "scope", "signed_on", "parent_id")
+ROW_FIELDS = ("pk", "title", "reference", "scope", "signed_on", "signed_on_precision", "parent_id")
 
 
 def declinations_url(convention: Convention, **params: str) -> str:

@@ -85,3 +85,12 @@ class AmendedField(models.TextChoices):
     AMOUNT = "amount", "Montant"
     NOTICE_MONTHS = "notice_months", "Préavis de résiliation"
     REVIEW_EVERY_MONTHS = "review_every_months", "Périodicité des bilans"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: a date known to the month or the year is stored as the
+    first day of that month or year."""
+
+    DAY = "day", "Date exacte"
+    MONTH = "month", "Mois seulement"
+    YEAR = "year", "Année seulement"

@@ -12,6 +12,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .enums import DatePrecision
+from .templatetags.dates import partial_date
+
 # (header, column width in the XLSX file)
 COLUMNS = [
     ("Référence", 16),
@@ -45,6 +48,13 @@ def signatory_label(signatory) -> str:
     return f"{signatory.name} ({signatory.title})" if signatory.title else signatory.name
 
 
+def signature_date(convention) -> datetime.date | str | None:
+    """The signature date, or "juin 2018", "2018" when only its month or year is known."""
+    if convention.signed_on and convention.signed_on_precision != DatePrecision.DAY:
+        return partial_date(convention.signed_on, convention.signed_on_precision)
+    return convention.signed_on
+
+
 def convention_rows(conventions: Iterable) -> Iterator[list]:
     """Python values (str, int, date or None) per convention, in the order of COLUMNS.
 
@@ -59,7 +69,7 @@ def convention_rows(conventions: Iterable) -> Iterator[list]:
             convention.current_status.label,
             ", ".join(safe_text(str(party.partner)) for party in convention.party_list),
             "; ".join(safe_text(signatory_label(s)) for s in convention.signatories.all()),
-            convention.signed_on,
+            signature_date(convention),
             safe_text(convention.signed_at),
             convention.effective_on,
             convention.end_on,

@@ -4,6 +4,7 @@ Shared by the admin and the staff pages: the messages are the ones a user reads.
 """
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,8 +19,10 @@ from django.utils import timezone
 
 from partners.models import Partner
 
+from .enums import DatePrecision
 from .models import Axis, Commitment, Convention, Party, Signatory, Target
 from .models.convention import MIN_SIGNED_PARTIES
+from .plausibility import PlausibilityWarning, plausibility_warnings
 from .widgets import FastInputMixin
 
 DUPLICATE_PARTY_MESSAGE = next(
@@ -218,8 +221,18 @@ class StaffBoundField(BoundField):
             classes = [widget.attrs.get("class", ""), attrs.get("class", ""), css]
             if self.errors:
                 classes.append("is-invalid")
+            elif self.warnings:
+                classes.append("border-warning")
             attrs["class"] = " ".join(c for c in classes if c)
+            if self.warnings:
+                described = attrs.get("aria-describedby", "")
+                attrs["aria-describedby"] = f"{described} {self.auto_id}_warning".strip()
         return attrs
+
+    @property
+    def warnings(self) -> list[str]:
+        """The plausibility warnings placed on this field (ConventionForms.warnings)."""
+        return getattr(self.form, "plausibility_warnings", {}).get(self.name, [])
 
 
 # The dates a staff form accepts. A slip of the keyboard (year 20224, or 0001) is refused next
@@ -260,6 +273,8 @@ class StaffFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Field name -> messages shown next to it, not blocking (see ConventionForms.warnings).
+        self.plausibility_warnings: dict[str, list[str]] = {}
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.validators.append(validate_plausible_date)
@@ -350,6 +365,7 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
             "kind",
             "scope",
             "signed_on",
+            "signed_on_precision",
             "signed_at",
             "event",
             "effective_on",
@@ -414,10 +430,15 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
         self.fields["financial_year"].widget.attrs["inputmode"] = "numeric"
         for name in ("duration_months", "notice_months", "review_every_months"):
             limit_months(self.fields[name])
+        self.fields["signed_on_precision"].required = False
         if self.instance.pk:
             self.fields["loaded_version"].required = True
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_at"].initial = timezone.now()
+
+    def clean_signed_on_precision(self):
+        # Not sent by a page of before the field: the date is then exact.
+        return self.cleaned_data["signed_on_precision"] or DatePrecision.DAY
 
     def clean_duration_months(self):
         months = self.cleaned_data["duration_months"]
@@ -591,6 +612,16 @@ class ErrorLink:
     anchor: str
 
 
+# The name of the "Enregistrer quand même" button; its value is the digest of the warnings the
+# user saw, so that warnings changed since (other values typed) are shown again.
+CONFIRM_WARNINGS = "confirmer_avertissements"
+
+
+def warnings_digest(warnings: list[PlausibilityWarning]) -> str:
+    text = "\n".join(f"{w.field}:{w.message}" for w in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class ConventionForms:
     """The convention form and its row formsets, built, validated and summarised together."""
 
@@ -644,6 +675,42 @@ class ConventionForms:
         form_valid = self.form.is_valid()
         formsets_valid = [formset.is_valid() for formset in self.formsets.values()]
         return form_valid and all(formsets_valid)
+
+    def warnings(self) -> list[PlausibilityWarning]:
+        """The plausibility warnings of the convention as validated (call is_valid() first),
+        each also placed next to its field, on the convention or the signatory's row."""
+        rows = {id(form.instance): form for form in kept_forms(self.signatories)}
+        warnings = plausibility_warnings(
+            self.form.instance, [form.instance for form in rows.values()]
+        )
+        for warning in warnings:
+            form = self.form if warning.row is None else rows[id(warning.row)]
+            form.plausibility_warnings.setdefault(warning.field, []).append(warning.message)
+        return warnings
+
+    def unconfirmed_warnings(self) -> list[PlausibilityWarning]:
+        """The warnings, unless the user confirmed these very ones ("Enregistrer quand
+        même")."""
+        warnings = self.warnings()
+        if warnings and self.form.data.get(CONFIRM_WARNINGS) == warnings_digest(warnings):
+            return []
+        return warnings
+
+    def warning_summary(self, warnings: list[PlausibilityWarning]) -> list[ErrorLink]:
+        """The warnings as the summary at the top of the page lists them, linked to their
+        field."""
+        rows = {id(form.instance): (i, form) for i, form in enumerate(self.signatories, 1)}
+        noun = self.sections["signatories"][0]
+        links = []
+        for warning in warnings:
+            if warning.row is None:
+                field, label = self.form[warning.field], self.form[warning.field].label
+            else:
+                i, form = rows[id(warning.row)]
+                field = form[warning.field]
+                label = f"{noun} {i} — {field.label}"
+            links.append(ErrorLink(label, warning.message, f"#{field.id_for_label}"))
+        return links
 
     def error_summary(self) -> list[ErrorLink]:
         links = self._form_errors(self.form, "")

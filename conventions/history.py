@@ -67,8 +67,14 @@ def convention_sources(convention: Convention) -> list[Source]:
     targets = historical(Target).objects.filter(convention_id=convention.pk).values("id")
     amendments = historical(Amendment).objects.filter(convention_id=convention.pk).values("id")
     return [
-        # The end date is derived (duration, period, amendments) but worth telling.
-        Source(Convention, Q(id=convention.pk), derived_fields=("end_on",), m2m_fields=M2M_FIELDS),
+        # The end date (duration, period, amendments) and the reference (signature year) are
+        # derived but worth telling.
+        Source(
+            Convention,
+            Q(id=convention.pk),
+            derived_fields=("end_on", "reference"),
+            m2m_fields=M2M_FIELDS,
+        ),
         *(
             Source(model, Q(convention_id=convention.pk), name=ROW_NAMES[model])
             for model in CONVENTION_ROWS

@@ -30,6 +30,7 @@ class ListRow(TypedDict):
     title: str
     kind_label: str
     signed_on: datetime.date | None
+    signed_on_precision: str
     end_on: datetime.date | None
     status: Status
     # Filled in for the rows rendered only (fill_in), the others coming from the cache:
@@ -41,10 +42,19 @@ class ListRow(TypedDict):
 def read_rows(ids: list[int], day: datetime.date) -> dict[int, ListRow]:
     """The rows of these conventions, what their cache keys need and their own columns, in
     one query (page_cache.row_keys)."""
-    fields = ("pk", "version", "updated_at", "reference", "title", "kind", *STATUS_DATES)
+    fields = (
+        "pk",
+        "version",
+        "updated_at",
+        "reference",
+        "title",
+        "kind",
+        "signed_on_precision",
+        *STATUS_DATES,
+    )
     values = Convention.objects.filter(pk__in=ids).values_list(*fields)
     rows = {}
-    for pk, version, updated_at, reference, title, kind, *dates in values:
+    for pk, version, updated_at, reference, title, kind, precision, *dates in values:
         rows[pk] = ListRow(
             pk=pk,
             version=version,
@@ -54,6 +64,7 @@ def read_rows(ids: list[int], day: datetime.date) -> dict[int, ListRow]:
             url="",
             kind_label=ConventionKind(kind).label,
             signed_on=dates[0],
+            signed_on_precision=precision,
             end_on=dates[2],
             status=status_from_dates(day, *dates),
             parties=[],

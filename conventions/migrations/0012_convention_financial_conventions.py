@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conventions', '0010_convention_term_end_and_notice_proof'),
+        ('conventions', '0011_convention_signed_on_precision'),
         ('partners', '0002_logo_random_names'),
     ]
 

@@ -1,9 +1,10 @@
 import datetime
 import decimal
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, router, transaction
 from django.db.models import (
     Case,
     Count,
@@ -30,6 +31,7 @@ from partners.models import Partner, Territory
 from ..dates import SubtractMonths, add_months, end_of_term
 from ..enums import (
     ConventionKind,
+    DatePrecision,
     DeclinationProgress,
     PartyRole,
     Scope,
@@ -47,6 +49,10 @@ FINANCIAL_KIND_MESSAGE = (
     "Une convention rattachée à une convention cadre est une convention financière : "
     "choisissez ce type."
 )
+# A reference the registry gives (Convention.next_reference), and the advisory lock key (with
+# the year) that makes two numberings of the same year wait for each other.
+REFERENCE_PATTERN = re.compile(r"^CONV-(?P<year>\d{4})-\d+$")
+REFERENCE_LOCK = 172018  # any number no other lock of the registry uses
 # Who declines a national convention: the first party of these kinds in a declination.
 DECLINING_PARTNER_KINDS = (PartnerKind.MISSION_LOCALE, PartnerKind.REGIONAL_ASSOCIATION)
 
@@ -61,7 +67,16 @@ SEARCH_FIELDS = ("search_document", "search_vector")
 # What a convention named in a short list shows (ConventionQuerySet.for_list: the dashboard's
 # latest signatures; the conventions list reads its rows as values, list_rows.py), and what
 # exports of conventions leave out (for_export).
-LIST_FIELDS = ("reference", "title", "kind", "signed_on", "end_on", "effective_on", "terminated_on")
+LIST_FIELDS = (
+    "reference",
+    "title",
+    "kind",
+    "signed_on",
+    "signed_on_precision",
+    "end_on",
+    "effective_on",
+    "terminated_on",
+)
 LONG_TEXTS = ("summary", "preamble", "objectives", "follow_up", "communication")
 PARTNER_IN_LISTS = ("partner__name", "partner__acronym", "partner__slug", "partner__kind")
 
@@ -98,6 +113,16 @@ class EndOrFarFuture(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         template = "COALESCE(%(expressions)s, '9999-12-31')"
         return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def first_known_day(day: datetime.date | None, precision: str) -> datetime.date | None:
+    """The date stored for `day` known to `precision` (a DatePrecision): the first day of its
+    month or year when only those are known, so that sorting and status read that day."""
+    if day is None or precision == DatePrecision.DAY:
+        return day
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
 
 
 def search_query(text: str) -> SearchQuery:
@@ -540,6 +565,13 @@ class Convention(models.Model):
     objectives = models.TextField("objectifs", blank=True)
 
     signed_on = models.DateField("date de signature", null=True, blank=True)
+    signed_on_precision = models.CharField(
+        "précision de la signature",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="Si seuls le mois ou l'année sont connus : la date est alors leur premier jour.",
+    )
     signed_at = models.CharField("lieu de signature", max_length=150, blank=True)
     event = models.CharField(
         "événement",
@@ -829,21 +861,29 @@ class Convention(models.Model):
             self.termination_method = ""
             self.termination_letter_number = ""
             self.termination_receipt_on = None
+        self.signed_on = first_known_day(self.signed_on, self.signed_on_precision)
         if self.signed_on and not self.effective_on:
             self.effective_on = self.signed_on
         self.term_end_on = self.derive_term_end_on()
         self.end_on = last_day_in_force(self.term_end_on, self.terminated_on)
-        if not self.reference:
-            self.reference = self.next_reference()
+        renumber = self.reference_needs_number()
         bump = not self._state.adding and self.pk is not None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(["version"] if bump else []),
+                *(["reference"] if renumber else []),
+            }
         if bump:
             # Incremented in the database, so that a stale object (an admin page loaded earlier)
             # never moves the version back.
             self.version = F("version") + 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "version"}
-        super().save(*args, **kwargs)
+        # The reference's number is taken and saved in one transaction: see next_reference().
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Convention)):
+            if renumber:
+                self.reference = self.next_reference()
+            super().save(*args, **kwargs)
         if bump:
             # Read again from the database the next time it is needed.
             del self.version
@@ -970,6 +1010,7 @@ class Convention(models.Model):
     # Validation and saving ---------------------------------------------------------------
 
     def clean(self):
+        self.signed_on = first_known_day(self.signed_on, self.signed_on_precision)
         if self.signed_on and not self.effective_on:
             self.effective_on = self.signed_on
         errors = {}
@@ -1049,9 +1090,29 @@ class Convention(models.Model):
                 code="too_few_parties",
             )
 
+    def reference_needs_number(self) -> bool:
+        """No reference yet, or one of another year than the signature's: a draft numbered in
+        its creation year (a renewal, a declination) is numbered again in the year it is signed,
+        and so is a signature date corrected to another year. A draft keeps its number until
+        then; a reference not of the form CONV-year-number (restored from elsewhere) is kept."""
+        if not self.reference:
+            return True
+        match = REFERENCE_PATTERN.match(self.reference)
+        return bool(match and self.signed_on and int(match["year"]) != self.signed_on.year)
+
     def next_reference(self) -> str:
+        """The next free reference of the signature year (of today for a draft).
+
+        On PostgreSQL the year's numbering is locked (an advisory lock) until the transaction
+        that saves the convention ends: two conventions saved together take two numbers, the
+        second one counting the first once it is committed. SQLite writes one at a time.
+        """
         year = (self.signed_on or timezone.localdate()).year
         prefix = f"CONV-{year}-"
+        connection = connections[router.db_for_write(Convention)]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REFERENCE_LOCK, year])
         last = (
             Convention.objects.filter(reference__startswith=prefix)
             .order_by(Length("reference").desc(), "-reference")

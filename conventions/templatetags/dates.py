@@ -29,3 +29,24 @@ def long_date(day: datetime.date | None) -> str:
     if not day:
         return ""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@register.filter
+def partial_date(day: datetime.date | None, precision: str = "day") -> str:
+    """ "12 juin 2018", or "juin 2018" or "2018" when only the month or the year is known
+    (a DatePrecision: the date is then the first day of that month or year)."""
+    if not day:
+        return ""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return long_date(day)
+
+
+@register.filter
+def on_partial_date(day: datetime.date | None, precision: str = "day") -> str:
+    """ "le 12 juin 2018", "en juin 2018", "en 2018": after "signée"."""
+    if not day:
+        return ""
+    return f"{'le' if precision in ('day', '') else 'en'} {partial_date(day, precision)}"

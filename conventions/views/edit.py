@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views import View
 
 from ..financial import can_frame, financial_convention_initial
-from ..forms import ConventionForms
+from ..forms import CONFIRM_WARNINGS, ConventionForms, warnings_digest
 from ..history import UNKNOWN_USER, HistoryEntry, convention_history
 from ..models import Convention
+from ..plausibility import PlausibilityWarning
 from ..services import EditConflict, convention_save
 from .lifecycle import NEW_DRAFT_PARAM, NEW_DRAFT_VALUE, opened_new_draft
 
@@ -68,6 +69,10 @@ class ConventionFormView(PermissionRequiredMixin, View):
         forms = ConventionForms(request.POST, request.FILES, instance=self.get_convention())
         if not forms.is_valid():
             return self.render(forms)
+        # Implausible dates are shown, and nothing saved, until the user confirms them.
+        warnings = forms.unconfirmed_warnings()
+        if warnings:
+            return self.render(forms, warnings=warnings)
         try:
             convention = convention_save(
                 form=forms.form,
@@ -102,7 +107,13 @@ class ConventionFormView(PermissionRequiredMixin, View):
             return f"{url}?{NEW_DRAFT_PARAM}={NEW_DRAFT_VALUE}"
         return convention.get_absolute_url()
 
-    def render(self, forms: ConventionForms, *, conflict: Conflict | None = None):
+    def render(
+        self,
+        forms: ConventionForms,
+        *,
+        conflict: Conflict | None = None,
+        warnings: list[PlausibilityWarning] = (),
+    ):
         context = {
             "forms": forms,
             "form": forms.form,
@@ -110,6 +121,9 @@ class ConventionFormView(PermissionRequiredMixin, View):
             "errors": forms.error_summary() if forms.form.is_bound else [],
             "conflict": conflict,
             "cancel_url": self.cancel_url(forms.form.instance),
+            "warnings": forms.warning_summary(warnings),
+            "confirm_name": CONFIRM_WARNINGS,
+            "warnings_digest": warnings_digest(warnings) if warnings else "",
         }
         return render(self.request, self.template_name, context)
 

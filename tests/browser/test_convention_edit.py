@@ -158,3 +158,24 @@ def test_editor_removes_an_axis_with_its_actions(
     expect(page.get_by_text("Aucun axe renseigné.")).to_be_visible()
     assert not amf_convention.axes.exists()
     assert not amf_convention.commitments.exists()
+
+
+def test_an_implausible_date_is_confirmed_with_enregistrer_quand_meme(
+    page, live_server, editor, sign_in, amf_convention
+):
+    sign_in(editor)
+    page.goto(f"{live_server.url}/conventions/{amf_convention.pk}/modifier/")
+    page.get_by_label("Date d'effet", exact=True).fill("2026-06-01")  # signed 1 January 2024
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+
+    summary = page.locator("#resume-avertissements")
+    expect(summary).to_contain_text("Une valeur est inhabituelle")
+    expect(summary).to_contain_text("à plus d'un an de la date de signature")
+    expect(page.locator("#id_effective_on_warning")).to_be_visible()
+    assert Convention.objects.get(pk=amf_convention.pk).effective_on.year == 2024
+
+    summary.get_by_role("button", name="Enregistrer quand même").click()
+
+    page.wait_for_url(re.compile(rf"/conventions/{amf_convention.pk}/$"))
+    expect(page.get_by_role("status")).to_contain_text("ont été enregistrées")
+    assert Convention.objects.get(pk=amf_convention.pk).effective_on.year == 2026
