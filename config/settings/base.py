@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "partners",
     "conventions",
     "accounts",
+    "taxonomy",
 ]
 
 MIDDLEWARE = [
