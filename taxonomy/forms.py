@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from conventions.forms import StaffFormMixin
 from conventions.models import Audience, Theme
+from conventions.widgets import SEARCHABLE
 from partners.models import Territory
 
 NO_LETTER_MESSAGE = "Le nom doit comporter au moins une lettre ou un chiffre."
@@ -61,6 +62,7 @@ class TerritoryForm(NameFormMixin, StaffFormMixin, forms.ModelForm):
         model = Territory
         fields = ["name", "kind", "code", "parent"]
         error_messages = {"name": {"unique": "Un territoire porte déjà ce nom."}}
+        widgets = {"parent": forms.Select(attrs=SEARCHABLE)}
         help_texts = {
             "code": "Le code officiel (INSEE) : 84 pour une région, 29 pour un département…",
             "parent": (
