@@ -20,5 +20,6 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("partenaires/", include("partners.urls")),
+    path("referentiels/", include("taxonomy.urls")),
     path("", include("conventions.urls")),
 ]

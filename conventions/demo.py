@@ -85,6 +85,7 @@ class PartnerData:
     website: str = ""
     figures: tuple[FigureData, ...] = ()
     contacts: tuple[ContactData, ...] = ()
+    territory: str = ""  # territory slug: a Mission Locale's, in its region
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,6 +201,26 @@ TERRITORIES: tuple[TerritoryData, ...] = (
         kind=TerritoryKind.OVERSEAS,
         code="978",
         parent=NATIONAL,
+    ),
+    # The 13 metropolitan regions: a Mission Locale is recorded in its region, which the
+    # tables of declinations count by.
+    *(
+        TerritoryData(slug=slug, name=name, kind=TerritoryKind.REGION, code=code, parent=NATIONAL)
+        for slug, name, code in (
+            ("auvergne-rhone-alpes", "Auvergne-Rhône-Alpes", "84"),
+            ("bourgogne-franche-comte", "Bourgogne-Franche-Comté", "27"),
+            ("bretagne", "Bretagne", "53"),
+            ("centre-val-de-loire", "Centre-Val de Loire", "24"),
+            ("corse", "Corse", "94"),
+            ("grand-est", "Grand Est", "44"),
+            ("hauts-de-france", "Hauts-de-France", "32"),
+            ("ile-de-france", "Île-de-France", "11"),
+            ("normandie", "Normandie", "28"),
+            ("nouvelle-aquitaine", "Nouvelle-Aquitaine", "75"),
+            ("occitanie", "Occitanie", "76"),
+            ("pays-de-la-loire", "Pays de la Loire", "52"),
+            ("provence-alpes-cote-d-azur", "Provence-Alpes-Côte d'Azur", "93"),
+        )
     ),
 )
 
@@ -455,6 +476,25 @@ PARTNERS: tuple[PartnerData, ...] = (
             FigureData(label="adhérents", value=Decimal(34000), is_minimum=True),
             FigureData(label="associations départementales de maires", value=Decimal(102)),
         ),
+    ),
+    # Missions Locales that decline the national agreements, each in its region.
+    *(
+        PartnerData(
+            slug=slug,
+            name=name,
+            kind=PartnerKind.MISSION_LOCALE,
+            territory=territory,
+            description=(
+                "Mission Locale : accueil, information, orientation et accompagnement des "
+                "jeunes de 16 à 25 ans vers l'emploi et la formation."
+            ),
+        )
+        for slug, name, territory in (
+            ("mission-locale-de-paris", "Mission Locale de Paris", "ile-de-france"),
+            ("mission-locale-de-lyon", "Mission Locale de Lyon", "auvergne-rhone-alpes"),
+            ("mission-locale-de-cayenne", "Mission Locale de Cayenne", "guyane"),
+            ("mission-locale-de-saint-denis", "Mission Locale de Saint-Denis", "la-reunion"),
+        )
     ),
 )
 
@@ -1412,6 +1452,7 @@ def load_demo_data() -> LoadReport:
                 "description": item.description,
                 "founded_year": item.founded_year,
                 "website": item.website,
+                "territory": territories[item.territory] if item.territory else None,
             },
         )
         partners[item.slug] = partner

@@ -30,7 +30,7 @@ from partners.regions import REGION_KINDS
 from .enums import ConventionKind, DeclinationProgress, Scope, Status
 from .models import Audience, Convention, Theme
 from .models.convention import EndOrFarFuture
-from .widgets import FastSelect, ReadOnce
+from .widgets import SEARCHABLE, FastSelect, ReadOnce
 
 MAX_MONTHS = 120
 # A search counts its matches up to COUNTED_MATCHES: beyond, the list says "plus de 1 000" and
@@ -253,6 +253,8 @@ class ConventionFilterSet(django_filters.FilterSet):
         fields["partenaire"].widget.choices = ReadOnce(partner_choices)
         for name in ("territoire", "thematique", "public", "region_declinaison"):
             fields[name].widget.choices = ReadOnce(partial(slug_choices, fields[name]))
+        for name in ("partenaire", "territoire", "thematique", "public"):
+            fields[name].widget.attrs.update(SEARCHABLE)
         for name in ("signee_de", "signee_a", "fin_dans", "preavis_dans"):
             self.form.fields[name].widget.attrs["inputmode"] = "numeric"
 

@@ -23,7 +23,7 @@ from .enums import DatePrecision
 from .models import Axis, Commitment, Convention, Party, Signatory, Target
 from .models.convention import MIN_SIGNED_PARTIES
 from .plausibility import PlausibilityWarning, plausibility_warnings
-from .widgets import FastInputMixin
+from .widgets import SEARCHABLE, FastInputMixin
 
 DUPLICATE_PARTY_MESSAGE = next(
     c.violation_error_message for c in Party._meta.constraints if c.name == "party_unique_partner"
@@ -203,6 +203,12 @@ DURATION_POSITIVE_MESSAGE = next(
 )
 AXIS_TITLE_FOR_ACTIONS_MESSAGE = "Donnez un intitulé à cet axe pour enregistrer ses actions."
 JOINT_COMMITMENT_LABEL = "Commun à toutes les parties"
+
+
+SEARCHABLE_HELP = (
+    "Tapez quelques lettres pour chercher, puis Entrée pour ajouter ou retirer le choix en "
+    "surbrillance ; Retour arrière retire le dernier choisi."
+)
 
 
 class StaffBoundField(BoundField):
@@ -402,9 +408,9 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
             "objectives": forms.Textarea(attrs={"rows": 5}),
             "follow_up": forms.Textarea(attrs={"rows": 3}),
             "communication": forms.Textarea(attrs={"rows": 3}),
-            "audiences": forms.SelectMultiple(attrs={"size": 6}),
-            "themes": forms.SelectMultiple(attrs={"size": 6}),
-            "territories": forms.SelectMultiple(attrs={"size": 8}),
+            "audiences": forms.SelectMultiple(attrs=SEARCHABLE),
+            "themes": forms.SelectMultiple(attrs=SEARCHABLE),
+            "territories": forms.SelectMultiple(attrs=SEARCHABLE),
         }
         help_texts = {
             "duration_months": "Par exemple 36 pour trois ans, à compter de la date d'effet.",
@@ -412,9 +418,9 @@ class ConventionForm(StaffFormMixin, forms.ModelForm):
                 "À la place d'une durée : dernier jour de la période, "
                 "par exemple le 31/12/2025 pour « 2023-2025 »."
             ),
-            "audiences": "Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
-            "themes": "Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
-            "territories": "Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
+            "audiences": SEARCHABLE_HELP,
+            "themes": SEARCHABLE_HELP,
+            "territories": SEARCHABLE_HELP,
         }
 
     def __init__(self, *args, **kwargs):

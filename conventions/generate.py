@@ -497,10 +497,16 @@ class Generator:
         by_acronym = {p.acronym: p for p in existing.values() if p.acronym}
         slugs = set(Partner.objects.values_list("slug", flat=True))
         created = []
+        completed = []
 
         def partner(name, acronym, kind, territory=None, slug=None):
             found = existing.get(name) or (by_acronym.get(acronym) if acronym else None)
             if found is not None:
+                if territory is not None and found.territory_id is None and found.pk:
+                    # Recorded without its territory: the declinations it signs would be
+                    # counted under « Région non renseignée ».
+                    found.territory = territory
+                    completed.append(found)
                 return found
             base = slug or slugify(acronym or name)[:70]
             unique, number = base, 1
@@ -575,6 +581,7 @@ class Generator:
                 else None
             )
         Partner.objects.bulk_create(created, batch_size=self.batch_size)
+        Partner.objects.bulk_update(completed, ["territory"], batch_size=self.batch_size)
         self.report.add("partenaires créés", len(created))
         self.decliners = self.missions_locales + self.associations
 

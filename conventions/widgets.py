@@ -6,6 +6,10 @@ from django import forms
 from django.utils.choices import CallableChoiceIterator
 from django.utils.safestring import mark_safe
 
+# The attributes of a select static/js/searchable_select.js turns into a search box over its
+# choices, used with the keyboard (type, arrows, Enter, Backspace) as well as the mouse.
+SEARCHABLE = {"data-searchable-select": True}
+
 
 def printed(value) -> str:
     """A value as a template prints it: escaped, unless it is already safe HTML."""

@@ -4,6 +4,7 @@ from django.forms.models import inlineformset_factory
 
 from conventions.forms import LimitedRowsFormSet, row_limits, show_hidden_field_errors
 from conventions.uploads import LOGO_INVALID_IMAGE_MESSAGE, ServedClearableFileInput
+from conventions.widgets import SEARCHABLE
 
 from .models import Contact, KeyFigure, Partner
 
@@ -63,6 +64,7 @@ class PartnerForm(BootstrapFormMixin, forms.ModelForm):
             "logo",
         ]
         widgets = {
+            "territory": forms.Select(attrs=SEARCHABLE),
             "description": forms.Textarea(attrs={"rows": 6}),
             "logo": ServedClearableFileInput(
                 attrs={"accept": ".png,.jpg,.jpeg"},

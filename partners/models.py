@@ -10,6 +10,20 @@ from conventions.uploads import LOGO_HELP_TEXT, logo_upload_to, validate_logo
 from .enums import PartnerKind, TerritoryKind
 
 
+class TerritoryQuerySet(models.QuerySet):
+    def with_usage(self):
+        """Annotate `conventions_count`, `partners_count` and `children_count`: the conventions
+        that apply to the territory, the partners working in it, the territories within it."""
+        from conventions.models.taxonomy import count_of
+
+        through = self.model.convention_set.through
+        return self.annotate(
+            conventions_count=count_of(through.objects.all(), "territory"),
+            partners_count=count_of(Partner.objects.all(), "territory"),
+            children_count=count_of(Territory.objects.all(), "parent"),
+        )
+
+
 class Territory(models.Model):
     """A place a partner works in or a convention applies to (national, region, overseas...)."""
 
@@ -26,6 +40,8 @@ class Territory(models.Model):
         related_name="children",
     )
     history = HistoricalRecords()
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "territoire"

@@ -10,12 +10,15 @@ from accounts.roles import ADMINISTRATOR, EDITOR, READER, sync_roles
 from tests.factories import (
     AmendmentFactory,
     AttachmentFactory,
+    AudienceFactory,
     AxisFactory,
     CommitmentFactory,
     ConventionFactory,
     ReviewFactory,
     StatementFactory,
     TargetFactory,
+    TerritoryFactory,
+    ThemeFactory,
     UserFactory,
 )
 
@@ -59,6 +62,18 @@ def a_partner_logo(convention) -> dict:
     return {"slug": partner.slug}
 
 
+def a_territory(convention) -> dict:
+    return {"territory": TerritoryFactory().pk}
+
+
+def a_theme(convention) -> dict:
+    return {"theme": ThemeFactory().pk}
+
+
+def an_audience(convention) -> dict:
+    return {"audience": AudienceFactory().pk}
+
+
 # (url name, kwargs builder, what the page needs)
 PAGES = [
     ("conventions:dashboard", lambda c: {}, READ),
@@ -94,6 +109,19 @@ PAGES = [
     ("partners:partner_update", lambda c: {"slug": c.parties.first().partner.slug}, CHANGE),
     ("partners:partner_logo", a_partner_logo, READ),
     ("accounts:reminder_preferences", lambda c: {}, READ),
+    ("taxonomy:territory_list", lambda c: {}, READ),
+    ("taxonomy:territory_create", lambda c: {}, ADD),
+    ("taxonomy:territory_update", a_territory, CHANGE),
+    # Deleting an entry nothing uses loses nothing: editors may (tests/test_taxonomy.py).
+    ("taxonomy:territory_delete", a_territory, CHANGE),
+    ("taxonomy:theme_list", lambda c: {}, READ),
+    ("taxonomy:theme_create", lambda c: {}, ADD),
+    ("taxonomy:theme_update", a_theme, CHANGE),
+    ("taxonomy:theme_delete", a_theme, CHANGE),
+    ("taxonomy:audience_list", lambda c: {}, READ),
+    ("taxonomy:audience_create", lambda c: {}, ADD),
+    ("taxonomy:audience_update", an_audience, CHANGE),
+    ("taxonomy:audience_delete", an_audience, CHANGE),
 ]
 
 # A dossier being prepared belongs to the user who asked for it (others get 404: tests/test_pdf.py);
@@ -117,7 +145,7 @@ ALLOWED = {
 
 def test_every_staff_url_is_in_the_matrix():
     names = set()
-    for namespace in ("conventions", "partners", "accounts"):
+    for namespace in ("conventions", "partners", "accounts", "taxonomy"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
     assert names == {name for name, _, _ in PAGES + JOB_PAGES} | ACCOUNT_URLS_TESTED_ELSEWHERE

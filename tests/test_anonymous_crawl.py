@@ -25,12 +25,15 @@ from conventions.models import Convention
 from tests.factories import (
     AmendmentFactory,
     AttachmentFactory,
+    AudienceFactory,
     AxisFactory,
     CommitmentFactory,
     ConventionFactory,
     ReviewFactory,
     StatementFactory,
     TargetFactory,
+    TerritoryFactory,
+    ThemeFactory,
     role_user,
 )
 from tests.test_admin import OBJECT_FACTORIES
@@ -106,6 +109,9 @@ def site(django_db_setup, django_db_blocker):
                 "statement": StatementFactory(convention=convention).pk,
                 "target": TargetFactory(convention=convention).pk,
                 "attachment": AttachmentFactory(convention=convention).pk,
+                "territory": TerritoryFactory().pk,
+                "theme": ThemeFactory().pk,
+                "audience": AudienceFactory().pk,
                 "job": job.id,
                 "fmt": "csv",
                 "token": reminder_preferences_for(user=reader).calendar_token,

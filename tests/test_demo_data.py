@@ -6,11 +6,13 @@ from django.apps import apps
 from django.core.management import call_command
 
 from conventions import demo
+from conventions.declinations import declination_overview
 from conventions.demo import load_demo_data
 from conventions.enums import PartyRole, Status
 from conventions.models import Convention
-from partners.enums import TerritoryKind
+from partners.enums import PartnerKind, TerritoryKind
 from partners.models import Contact, Partner, Territory
+from partners.regions import region_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -246,6 +248,20 @@ def test_partner_figures_mark_plus_de_as_a_minimum(loaded):
 # Idempotence -------------------------------------------------------------------------------------
 
 
+def test_every_mission_locale_of_the_demo_has_its_region(loaded):
+    """A declination table never says « Région non renseignée » for a Mission Locale."""
+    missions_locales = Partner.objects.filter(kind=PartnerKind.MISSION_LOCALE).annotate(
+        region=region_id("territory")
+    )
+    assert missions_locales.count() >= 3
+    assert not missions_locales.filter(region__isnull=True).exists()
+    # Every metropolitan region can be chosen for a Mission Locale staff add to the demo.
+    assert Territory.objects.filter(kind=TerritoryKind.REGION).count() == 13
+    sma = Convention.objects.get(declination_deadline__isnull=False)
+    overview = declination_overview(Convention.objects.for_detail().get(pk=sma.pk))
+    assert overview.regions and None not in [counts.region for counts in overview.regions]
+
+
 def test_loading_twice_adds_updates_and_historises_nothing(loaded):
     before = snapshot()
     assert any(label.endswith("HistoricalConvention") and rows for label, rows in before.items())
@@ -277,7 +293,7 @@ def test_command_reports_in_french_what_it_created(db):
     call_command("load_demo_data", stdout=first)
     call_command("load_demo_data", stdout=second)
     assert "6 conventions créées, 0 déjà présentes" in first.getvalue()
-    assert "9 partenaires créés, 0 déjà présents" in first.getvalue()
+    assert "13 partenaires créés, 0 déjà présents" in first.getvalue()
     assert "0 conventions créées, 6 déjà présentes" in second.getvalue()
     assert "0 thématiques créées, 21 déjà présentes" in second.getvalue()
     assert Convention.objects.count() == 6

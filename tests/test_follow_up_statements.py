@@ -149,3 +149,14 @@ def test_the_quote_pages_read_a_fixed_number_of_queries(
     for url in (create_url(convention), update_url(statement), delete_url(statement)):
         with django_assert_max_num_queries(12):
             page(editor_client.get(url))
+
+
+def test_the_organisation_is_chosen_by_its_full_name_as_in_every_partner_select(
+    editor_client, convention, amf
+):
+    """Its options read « Association des maires de France (AMF) », not the bare acronym:
+    the label a person (or a browser test) looks for, the one the parties' selects show."""
+    content = page(editor_client.get(create_url(convention)))
+    select = content.split('name="organisation"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{amf.pk}">Association des maires de France (AMF)</option>' in select
+    assert "data-searchable-select" in select

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
+from conventions.declinations import declination_overview
 from conventions.enums import PartyRole, Scope, Status
 from conventions.generate import generate_network, reset_data
 from conventions.models import Amendment, Axis, Commitment, Convention, Party, Review, Signatory
@@ -53,6 +54,29 @@ def test_network_has_the_partners_of_the_whole_country(network):
     assert not Partner.objects.filter(
         kind=PartnerKind.MISSION_LOCALE, territory__parent__slug__isnull=True
     ).exists()
+
+
+def test_declination_tables_name_the_region_of_every_mission_locale(network):
+    nationals = Convention.objects.filter(scope=Scope.NATIONAL, declinations__isnull=False)
+    seen = 0
+    for national in nationals.distinct().for_detail():
+        overview = declination_overview(national)
+        for row in overview.rows:
+            if row.partner and row.partner.kind == PartnerKind.MISSION_LOCALE:
+                assert row.region is not None, row.partner.name
+                seen += 1
+        assert None not in [counts.region for counts in overview.regions]
+    assert seen
+
+
+def test_a_mission_locale_already_recorded_without_region_is_given_its_own(network):
+    """--append reuses the partners of the same name; a Mission Locale entered by hand without
+    its territory gets the generated one's, so its declinations are counted in its region."""
+    recorded = Partner.objects.get(name="Mission Locale de Lyon")
+    Partner.objects.filter(pk=recorded.pk).update(territory=None)
+    generate_network(count=5, seed=7)
+    recorded.refresh_from_db()
+    assert recorded.territory.slug == "auvergne-rhone-alpes"
 
 
 def test_network_has_the_requested_conventions_with_their_rows(network):

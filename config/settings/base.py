@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "partners",
     "conventions",
     "accounts",
+    "taxonomy",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    # Searchable selects (static/js/searchable_select.js).
+    ("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),
     # The PDF exports embed this font (static/pdf/): accents, œ and € included.
     ("vendor/source-sans-3", BASE_DIR / "node_modules" / "@fontsource" / "source-sans-3" / "files"),
 ]

@@ -34,7 +34,7 @@ from ..services import (
     statement_save,
     target_results_save,
 )
-from ..widgets import FastSelect, FastTextarea
+from ..widgets import SEARCHABLE, FastSelect, FastTextarea
 
 # Sent by static/js/follow_up.js: answer with the action's fragment of the page, not a redirect.
 FRAGMENT_HEADER = "X-Follow-Up-Fragment"
@@ -280,13 +280,23 @@ class StatementForm(StaffFormMixin, forms.ModelForm):
     class Meta:
         model = Statement
         fields = ["person", "role", "organisation", "text", "position"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "organisation": FastSelect(attrs=SEARCHABLE),
+            "text": forms.Textarea(attrs={"rows": 5}),
+        }
         help_texts = {
             "role": "Par exemple « Président de l'AMF ».",
             "organisation": "Facultatif : l'organisation pour laquelle la personne s'exprime.",
             "text": "La déclaration, telle que citée dans le communiqué de presse.",
             "position": "Les déclarations s'affichent dans cet ordre.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As in every partner select: « Association des maires de France (AMF) ».
+        self.fields["organisation"].label_from_instance = lambda partner: (
+            f"{partner.name} ({partner.acronym})" if partner.acronym else partner.name
+        )
 
 
 class StatementView(ConventionRowView):
