@@ -227,8 +227,9 @@ class ConventionQuerySet(models.QuerySet):
         each folded word must appear in the folded document. The order is left as it was:
         see by_relevance().
         """
-        from ..search import fold
+        from ..search import fold, join_number_groups
 
+        text = join_number_groups(text)
         if connections[self.db].vendor == "postgresql":
             return self.filter(search_vector=search_query(text))
         condition = Q()
@@ -242,10 +243,12 @@ class ConventionQuerySet(models.QuerySet):
         Ranking reads the vector of every match: the list only asks for it when the matches
         are few (filters.RANKED_MATCHES). SQLite has no ranking: the order is left as it was.
         """
+        from ..search import join_number_groups
+
         if connections[self.db].vendor != "postgresql":
             return self
         return self.annotate(
-            search_rank=SearchRank(F("search_vector"), search_query(text))
+            search_rank=SearchRank(F("search_vector"), search_query(join_number_groups(text)))
         ).order_by("-search_rank", F("signed_on").desc(nulls_last=True), "pk")
 
     def count_up_to(self, limit: int) -> int:
