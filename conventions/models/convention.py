@@ -16,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Length
+from django.db.models.functions import Coalesce, ExtractYear, Length, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -434,16 +434,27 @@ class ConventionQuerySet(models.QuerySet):
         return self.for_page(on=on).prefetch_related(*detail_prefetches(on=on))
 
     def for_export(self, on: datetime.date | None = None):
-        """A list's row plus the notice deadline, signatories, territories and themes; not the
-        long texts nor the search columns."""
+        """A list's row plus the notice deadline, termination, signatories, the references of
+        its predecessor and parent, territories, themes and audiences; not the long texts nor
+        the search columns."""
         signatories = Signatory.objects.order_by("position", "pk")
         return (
             self.with_status(on=on)
             .with_party_list()
             .defer(*SEARCH_FIELDS, *LONG_TEXTS)
             .with_notice_deadline()
+            .annotate(
+                predecessor_reference=F("predecessor__reference"),
+                parent_reference=F("parent__reference"),
+                terminated_by_label=Coalesce(
+                    NullIf(F("terminated_by__acronym"), Value("")), F("terminated_by__name")
+                ),
+            )
             .prefetch_related(
-                Prefetch("signatories", queryset=signatories), "territories", "themes"
+                Prefetch("signatories", queryset=signatories),
+                "territories",
+                "themes",
+                "audiences",
             )
         )
 
