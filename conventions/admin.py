@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from partners.admin import HistoryAdmin
@@ -21,7 +24,9 @@ from .models import (
     TargetResult,
     Theme,
 )
+from .services import EditConflict, check_version
 from .uploads import AdminServedFileWidget, attachment_help_text
+from .views.edit import edit_conflict
 
 
 @admin.register(Audience, Theme)
@@ -149,8 +154,56 @@ class StatementInline(admin.StackedInline):
     extra = 0
 
 
+class ConventionAdminForm(forms.ModelForm):
+    """The admin's convention form: saving over a change made since the page was loaded is
+    refused, as on the staff edit page (services.check_version), with the list of changes
+    (`conflict`, shown by admin/conventions/convention/change_form.html)."""
+
+    loaded_version = forms.IntegerField(
+        label="Version chargée", widget=forms.HiddenInput, required=False, min_value=1
+    )
+    loaded_at = forms.DateTimeField(label="Chargée le", widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Convention
+        fields = []  # those of ConventionAdmin.fieldsets (ModelAdmin.get_form)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["loaded_version"].required = True
+            self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_at"].initial = timezone.now()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        loaded_version = cleaned_data.get("loaded_version")
+        if self.instance.pk is None or loaded_version is None:
+            return cleaned_data
+        try:
+            # Locks the convention until the admin's save is committed (changeform_view's
+            # transaction), as convention_save does.
+            check_version(convention=self.instance, loaded_version=loaded_version)
+        except EditConflict:
+            self.conflict = edit_conflict(self.instance, since=cleaned_data.get("loaded_at"))
+            # The page shown again carries the current version: saved again, after reading the
+            # changes, it replaces them.
+            current = Convention.objects.values_list("version", flat=True).get(pk=self.instance.pk)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = str(current)
+            self.data[self.add_prefix("loaded_at")] = timezone.now().isoformat()
+            raise ValidationError(
+                "Cette convention a été modifiée pendant que vous la modifiiez : lisez les "
+                "modifications faites entre-temps avant d'enregistrer à nouveau.",
+                code="edit_conflict",
+            ) from None
+        return cleaned_data
+
+
 @admin.register(Convention)
 class ConventionAdmin(HistoryAdmin):
+    form = ConventionAdminForm
     list_per_page = 50
     list_display = ["reference", "title", "kind", "scope", "status_label", "signed_on", "end_on"]
     list_display_links = ["reference", "title"]
@@ -168,7 +221,15 @@ class ConventionAdmin(HistoryAdmin):
     autocomplete_fields = ["predecessor", "parent", "framework", "territories", "terminated_by"]
     filter_horizontal = ["audiences", "themes"]
     fieldsets = [
-        ("Identification", {"fields": ["reference", "status_label", "title", "kind", "scope"]}),
+        (
+            "Identification",
+            {
+                "fields": [
+                    *("reference", "status_label", "title", "kind", "scope"),
+                    ("loaded_version", "loaded_at"),
+                ]
+            },
+        ),
         (
             "Parties et dates",
             {"fields": ["signed_on", "signed_at", "event", "effective_on"]},
@@ -216,6 +277,10 @@ class ConventionAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status().with_notice_deadline()
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description="statut", ordering="db_status")
     def status_label(self, obj):

@@ -6,5 +6,6 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions"
 
     def ready(self):
-        # Connect the receivers that keep the search text current and raise the version.
-        from . import page_cache, search, versioning  # noqa: F401
+        # Connect the receivers that keep the search text current, raise the version and
+        # delete the files of deleted rows.
+        from . import page_cache, search, stored_files, versioning  # noqa: F401

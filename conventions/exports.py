@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import decimal
 import io
 from collections.abc import Iterable, Iterator
 
@@ -26,15 +27,24 @@ COLUMNS = [
     ("Signataires", 50),
     ("Date de signature", 14),
     ("Lieu de signature", 20),
+    ("Événement", 30),
     ("Date d'effet", 14),
     ("Date de fin", 14),
     ("Préavis (mois)", 10),
     ("Date limite de préavis", 14),
+    ("Date d'effet de la résiliation", 14),
+    ("Forme de la résiliation", 24),
+    ("Résiliée par", 20),
+    ("Montant (€)", 14),
+    ("Renouvelle", 16),
+    ("Convention nationale déclinée", 16),
     ("Territoires", 30),
     ("Thématiques", 30),
+    ("Publics cibles", 30),
 ]
 DATE_FORMAT = "%d/%m/%Y"
 XLSX_DATE_FORMAT = "dd/mm/yyyy"
+XLSX_AMOUNT_FORMAT = "#,##0.00"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +55,16 @@ def safe_text(value: str) -> str:
 
 
 def signatory_label(signatory) -> str:
-    return f"{signatory.name} ({signatory.title})" if signatory.title else signatory.name
+    """As the convention page names a signatory: "Anne Martin (Directrice), pour la
+    Présidente, par délégation"."""
+    label = f"{signatory.name} ({signatory.title})" if signatory.title else signatory.name
+    if signatory.on_behalf_of:
+        label += f", pour {signatory.on_behalf_of}, par délégation"
+    return label
+
+
+def names(rows) -> str:
+    return ", ".join(safe_text(row.name) for row in rows)
 
 
 def signature_date(convention) -> datetime.date | str | None:
@@ -71,12 +90,20 @@ def convention_rows(conventions: Iterable) -> Iterator[list]:
             "; ".join(safe_text(signatory_label(s)) for s in convention.signatories.all()),
             signature_date(convention),
             safe_text(convention.signed_at),
+            safe_text(convention.event),
             convention.effective_on,
             convention.end_on,
             convention.notice_months,
             convention.db_notice_deadline,
-            ", ".join(territory.name for territory in convention.territories.all()),
-            ", ".join(theme.name for theme in convention.themes.all()),
+            convention.terminated_on,
+            convention.get_termination_method_display(),
+            safe_text(convention.terminated_by_label or ""),
+            convention.amount,
+            convention.predecessor_reference or "",
+            convention.parent_reference or "",
+            names(convention.territories.all()),
+            names(convention.themes.all()),
+            names(convention.audiences.all()),
         ]
 
 
@@ -89,6 +116,16 @@ def attachment(response: HttpResponse, extension: str) -> HttpResponse:
     return response
 
 
+def csv_value(value):
+    """Dates as 31/12/2026, amounts with a decimal comma (850000,50): what French Excel reads."""
+    if isinstance(value, datetime.date):
+        return value.strftime(DATE_FORMAT)
+    if isinstance(value, decimal.Decimal):
+        whole = value == value.to_integral_value()
+        return f"{value:.0f}" if whole else f"{value:.2f}".replace(".", ",")
+    return value
+
+
 def csv_response(conventions: Iterable) -> HttpResponse:
     """UTF-8 with a BOM and `;` separators: what French Excel opens without an import wizard."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -96,12 +133,7 @@ def csv_response(conventions: Iterable) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow([header for header, _ in COLUMNS])
     for row in convention_rows(conventions):
-        writer.writerow(
-            [
-                value.strftime(DATE_FORMAT) if isinstance(value, datetime.date) else value
-                for value in row
-            ]
-        )
+        writer.writerow([csv_value(value) for value in row])
     return attachment(response, "csv")
 
 
@@ -125,6 +157,8 @@ def xlsx_response(conventions: Iterable) -> HttpResponse:
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = XLSX_DATE_FORMAT
+            elif isinstance(cell.value, decimal.Decimal | float):
+                cell.number_format = XLSX_AMOUNT_FORMAT
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()

@@ -1,15 +1,20 @@
 """The search document of a convention: its text and that of everything hanging off it.
 
-`Convention.search_document` is a denormalised copy of the title, reference, summary, preamble,
-objectives, axes, commitments, parties' names and acronyms, signatories' names and titles. It is
-folded (lower case, accents removed) so that SQLite's plain contains-search ignores accents too;
-PostgreSQL's `french_unaccent` configuration gives the same words, so one format serves both.
+`Convention.search_document` is a denormalised copy of every text its page shows: the title,
+reference, summary, preamble, objectives, follow-up and communication, amount ("850000",
+"850 000 €"), axes, commitments, parties' names and acronyms, signatories (names, titles, "par
+délégation de"), targets, amendments and the texts they rewrite, reviews, quotes and the titles
+of attachments. It is folded (lower case, accents removed) so that SQLite's plain
+contains-search ignores accents too; PostgreSQL's `french_unaccent` configuration gives the same
+words, so one format serves both.
 
 Receivers below rebuild it whenever one of those rows changes: a handful of SELECTs for any
 number of conventions, then one UPDATE per convention (`queryset.update`, so no signal fires
 again and no history row is written).
 """
 
+import decimal
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,20 +25,43 @@ from django.dispatch import receiver
 
 from partners.models import Partner
 
-from .models import Axis, Commitment, Convention, Party, Signatory
+from .models import (
+    Amendment,
+    AmendmentChange,
+    Attachment,
+    Axis,
+    Commitment,
+    Convention,
+    Party,
+    Review,
+    Signatory,
+    Statement,
+    Target,
+)
 
 # (model, key to the convention, fields whose text is searched)
 SOURCES = [
     (
         "Convention",
         "pk",
-        ("reference", "title", "summary", "preamble", "objectives", "event", "signed_at"),
+        (
+            *("reference", "title", "summary", "preamble", "objectives", "event", "signed_at"),
+            *("follow_up", "communication", "amount"),
+        ),
     ),
     ("Party", "convention_id", ("partner__name", "partner__acronym")),
-    ("Signatory", "convention_id", ("name", "title")),
+    ("Signatory", "convention_id", ("name", "title", "on_behalf_of")),
     ("Axis", "convention_id", ("title", "description")),
     ("Commitment", "convention_id", ("text",)),
+    ("Target", "convention_id", ("label", "value", "unit")),
+    ("Amendment", "convention_id", ("summary",)),
+    ("AmendmentChange", "amendment__convention_id", ("old_value", "new_value")),
+    ("Review", "convention_id", ("participants", "summary", "decisions")),
+    ("Statement", "convention_id", ("person", "role", "text", "organisation__name")),
+    ("Attachment", "convention_id", ("title",)),
 ]
+# Searched as the page writes them ("850 000 €") and as typed without spaces ("850000").
+EURO_FIELDS = {("Convention", "amount")}
 
 # Ligatures have no Unicode decomposition; PostgreSQL's unaccent maps them the same way.
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "\u2019": "'", "ß": "ss"})
@@ -45,17 +73,44 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# "850 000" (spaces, non-breaking or not, between groups of three digits): one number.
+GROUPED_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)")
+
+
+def join_number_groups(text: str) -> str:
+    """ "850 000 €" -> "850000 €": searched as the one number "850000" the document holds, not
+    as "850" and "000" found anywhere (in "85 000" on SQLite, whose search reads substrings)."""
+    return GROUPED_NUMBER.sub(lambda match: re.sub(r"\D", "", match.group()), text)
+
+
+def number_words(value: decimal.Decimal, *, euros: bool = False) -> str:
+    """850000 -> "850000 850 000" (and " €"), the ways a user types the number the page shows."""
+    whole = value == value.to_integral_value()
+    plain = f"{value:.0f}" if whole else f"{value:.2f}".replace(".", ",")
+    grouped = f"{value:,.0f}" if whole else f"{value:,.2f}".replace(".", "!")
+    grouped = grouped.replace(",", " ").replace("!", ",")
+    return f"{plain} {grouped}{' €' if euros else ''}"
+
+
 def build_search_documents(convention_ids: Iterable[int], *, apps=global_apps) -> dict[int, str]:
-    """The folded search document of each convention, in five queries whatever their number."""
+    """The folded search document of each convention, in one query per source whatever their
+    number."""
     ids = set(convention_ids)
     if not ids:
         return {}
 
     parts: dict[int, list[str]] = defaultdict(list)
     for name, key, fields in SOURCES:
-        rows = apps.get_model("conventions", name).objects.filter(**{f"{key}__in": ids})
-        for row in rows.values_list(key, *fields):
-            parts[row[0]].extend(row[1:])
+        try:
+            model = apps.get_model("conventions", name)
+        except LookupError:  # an early migration's models (0002): not created yet
+            continue
+        rows = model.objects.filter(**{f"{key}__in": ids})
+        for pk, *values in rows.values_list(key, *fields):
+            for field, value in zip(fields, values, strict=True):
+                if isinstance(value, decimal.Decimal):
+                    value = number_words(value, euros=(name, field) in EURO_FIELDS)
+                parts[pk].append(value)
     return {pk: fold("\n".join(text for text in texts if text)) for pk, texts in parts.items()}
 
 
@@ -89,10 +144,30 @@ def _deleted_with_its_convention(origin) -> bool:
 def _child_changed(sender, instance, raw=False, origin=None, **kwargs):
     if raw or (origin is not None and _deleted_with_its_convention(origin)):
         return
-    refresh_search_documents([instance.convention_id])
+    if sender is AmendmentChange:
+        if origin is not None and getattr(origin, "model", type(origin)) is Amendment:
+            return  # deleted with its amendment, whose own deletion refreshes the document
+        convention_ids = Amendment.objects.filter(pk=instance.amendment_id).values_list(
+            "convention_id", flat=True
+        )
+    else:
+        convention_ids = [instance.convention_id]
+    refresh_search_documents(convention_ids)
 
 
-for child in (Axis, Commitment, Party, Signatory):
+SEARCHED_ROWS = (
+    Axis,
+    Commitment,
+    Party,
+    Signatory,
+    Target,
+    Amendment,
+    AmendmentChange,
+    Review,
+    Statement,
+    Attachment,
+)
+for child in SEARCHED_ROWS:
     post_save.connect(_child_changed, sender=child, dispatch_uid=f"search_{child.__name__}_saved")
     post_delete.connect(
         _child_changed, sender=child, dispatch_uid=f"search_{child.__name__}_deleted"
@@ -104,5 +179,10 @@ def partner_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw or created:  # a new partner is a party to nothing yet
         return
     refresh_search_documents(
-        Party.objects.filter(partner=instance).values_list("convention_id", flat=True)
+        [
+            *Party.objects.filter(partner=instance).values_list("convention_id", flat=True),
+            *Statement.objects.filter(organisation=instance).values_list(
+                "convention_id", flat=True
+            ),
+        ]
     )

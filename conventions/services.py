@@ -823,8 +823,6 @@ def attachment_add(*, attachment: Attachment, by: AbstractBaseUser) -> Attachmen
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment, by: AbstractBaseUser) -> None:
     """Remove a file from its convention; the history record names `by`. The stored file is
-    deleted once the removal is committed (not before: a rollback keeps the row and its file)."""
-    name, storage = attachment.file.name, attachment.file.storage
+    deleted once the removal is committed (stored_files.py; not before: a rollback keeps the row
+    and its file)."""
     _by(attachment, by).delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))

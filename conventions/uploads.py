@@ -210,15 +210,20 @@ def _random_name(directory: str, filename: str, kinds: Collection[FileKind]) -> 
     return f"{directory}/{uuid.uuid4().hex}.{extension}"
 
 
+# Where uploads are stored; the cleanup_media command looks for orphan files under them only.
+ATTACHMENTS_DIR = "conventions/attachments"
+LOGOS_DIR = "partners/logos"
+
+
 def attachment_upload_to(instance, filename: str) -> str:
     """conventions/attachments/<year>/<random>.<extension>."""
     year = timezone.localdate().year
-    return _random_name(f"conventions/attachments/{year}", filename, ATTACHMENT_KINDS)
+    return _random_name(f"{ATTACHMENTS_DIR}/{year}", filename, ATTACHMENT_KINDS)
 
 
 def logo_upload_to(instance, filename: str) -> str:
     """partners/logos/<random>.<extension>."""
-    return _random_name("partners/logos", filename, LOGO_KINDS)
+    return _random_name(LOGOS_DIR, filename, LOGO_KINDS)
 
 
 # Serving ------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.roles import EDITOR, sync_roles
 from conventions.models import Convention
 from tests.factories import ConventionFactory, PartnerFactory, UserFactory
+from tests.test_admin import form_data as admin_form_data
 from tests.test_convention_form import add_row, form_data, page, update_url
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,48 @@ def test_a_save_outside_the_edit_page_is_a_conflict(bruno, convention):
     assert CONFLICT_MESSAGE in page(response)
     convention.refresh_from_db()
     assert convention.title == "Intitulé initial"
+
+
+# The admin's change page checks the version too ---------------------------------------------
+
+
+def admin_change_url(convention):
+    return reverse("admin:conventions_convention_change", args=[convention.pk])
+
+
+def test_the_admin_refuses_to_save_over_a_newer_change(admin_client, alice, convention):
+    url = admin_change_url(convention)
+    admin_data = admin_form_data(admin_client.get(url))
+    alice_data = form_data(alice.get(update_url(convention)))
+    alice_data["title"] = "Intitulé d'Alice"
+    assert alice.post(update_url(convention), alice_data).status_code == 302
+    admin_data["summary"] = "Résumé de l'administrateur"
+
+    response = admin_client.post(url, admin_data)
+
+    assert response.status_code == 200
+    content = page(response)
+    assert escape("Cette convention a été modifiée par Alice Martin le ") in content
+    assert CONFLICT_MESSAGE in content
+    assert escape("Intitulé : Intitulé initial → Intitulé d'Alice") in content
+    assert escape("Résumé de l'administrateur") in content  # what was typed is kept
+    convention.refresh_from_db()
+    assert (convention.title, convention.summary) == ("Intitulé d'Alice", "Résumé initial")
+
+    # Saved again after reading the changes, the page replaces them.
+    assert admin_client.post(url, admin_form_data(response)).status_code == 302
+    convention.refresh_from_db()
+    assert (convention.title, convention.summary) == (
+        "Intitulé initial",
+        "Résumé de l'administrateur",
+    )
+
+
+def test_the_admin_saves_when_nobody_changed_the_convention(admin_client, convention):
+    url = admin_change_url(convention)
+    data = admin_form_data(admin_client.get(url))
+    data["summary"] = "Résumé de l'administrateur"
+    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, data).status_code == 200  # the same page posted twice
+    convention.refresh_from_db()
+    assert convention.summary == "Résumé de l'administrateur"

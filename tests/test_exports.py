@@ -1,5 +1,6 @@
 import csv
 import datetime
+import decimal
 import io
 
 import pytest
@@ -9,8 +10,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.roles import ADMINISTRATOR, EDITOR, READER
-from conventions.enums import ConventionKind
+from conventions.enums import ConventionKind, TerminationMethod
 from tests.factories import (
+    AudienceFactory,
     ConventionFactory,
     PartnerFactory,
     RoleUserFactory,
@@ -34,12 +36,20 @@ HEADER = [
     "Signataires",
     "Date de signature",
     "Lieu de signature",
+    "Événement",
     "Date d'effet",
     "Date de fin",
     "Préavis (mois)",
     "Date limite de préavis",
+    "Date d'effet de la résiliation",
+    "Forme de la résiliation",
+    "Résiliée par",
+    "Montant (€)",
+    "Renouvelle",
+    "Convention nationale déclinée",
     "Territoires",
     "Thématiques",
+    "Publics cibles",
 ]
 
 
@@ -120,13 +130,80 @@ def test_csv_opens_in_french_excel(reader_client, amf_convention):
         "David Lisnard (Président); Stéphane Valli (Président)",
         "10/12/2024",
         "Paris",
+        "",
         "10/12/2024",
         "09/12/2027",
         "2",
         "09/10/2027",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
         "France entière",
         "Logement, Mobilité",
+        "",
     ]
+
+
+@pytest.fixture
+def terminated_declination(amf_convention):
+    """A renewal of a declination of `amf_convention`, terminated: every column is filled."""
+    mission = PartnerFactory(name="Mission Locale de Lyon", acronym="ML Lyon")
+    earlier = ConventionFactory(title="Première convention lyonnaise", parties=[mission])
+    convention = ConventionFactory(
+        title="Déclinaison lyonnaise",
+        parent=amf_convention,
+        predecessor=earlier,
+        signed_on=datetime.date(2025, 1, 15),
+        signed_at="Lyon",
+        event="Salon des maires",
+        amount=decimal.Decimal("850000.50"),
+        parties=[mission],
+    )
+    SignatoryFactory(
+        convention=convention,
+        partner=mission,
+        name="Anne Martin",
+        title="Directrice",
+        on_behalf_of="la Présidente",
+    )
+    convention.terminated_on = datetime.date(2025, 6, 30)
+    convention.termination_notice_sent_on = datetime.date(2025, 4, 30)
+    convention.termination_method = TerminationMethod.REGISTERED_LETTER
+    convention.terminated_by = mission
+    convention.save()
+    convention.audiences.add(
+        AudienceFactory(name="Jeunes 16-25 ans"), AudienceFactory(name="Employeurs")
+    )
+    return convention, earlier
+
+
+def test_exports_carry_what_rebuilds_the_summary(reader_client, terminated_declination):
+    convention, earlier = terminated_declination
+    parent = convention.parent
+    expected = {
+        "Signataires": "Anne Martin (Directrice), pour la Présidente, par délégation",
+        "Événement": "Salon des maires",
+        "Date d'effet de la résiliation": "30/06/2025",
+        "Forme de la résiliation": "Lettre recommandée avec accusé de réception",
+        "Résiliée par": "ML Lyon",
+        "Montant (€)": "850000,50",
+        "Renouvelle": earlier.reference,
+        "Convention nationale déclinée": parent.reference,
+        "Publics cibles": "Employeurs, Jeunes 16-25 ans",
+    }
+    header, *rows = read_csv(reader_client.get(CSV_URL, {"q": "lyonnaise"}))
+    row = dict(zip(header, rows[0], strict=True))
+    assert {name: row[name] for name in expected} == expected
+
+    sheet = read_xlsx(reader_client.get(XLSX_URL, {"q": "lyonnaise"}))
+    header, *rows = list(sheet.values)
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["Montant (€)"] == 850000.5
+    assert row["Date d'effet de la résiliation"] == datetime.datetime(2025, 6, 30)
+    assert row["Renouvelle"] == earlier.reference
 
 
 def test_xlsx_has_a_header_real_dates_and_column_widths(reader_client, amf_convention):
@@ -177,7 +254,9 @@ def test_query_count_does_not_grow_with_the_rows(reader_client, url):
     for convention in ConventionFactory.create_batch(5):
         SignatoryFactory(convention=convention)
     few = export_queries()
-    for convention in ConventionFactory.create_batch(45):
+    parent = ConventionFactory()
+    for convention in ConventionFactory.create_batch(45, parent=parent, predecessor=parent):
         SignatoryFactory(convention=convention)
         convention.themes.add(ThemeFactory())
+        convention.audiences.add(AudienceFactory())
     assert export_queries() == few

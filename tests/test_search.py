@@ -4,14 +4,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conventions.models import Convention
-from conventions.search import build_search_documents, fold, refresh_search_documents
+from conventions.models import AmendmentChange, Convention
+from conventions.search import SOURCES, build_search_documents, fold, refresh_search_documents
 from tests.factories import (
+    AmendmentFactory,
+    AttachmentFactory,
     AxisFactory,
     CommitmentFactory,
     ConventionFactory,
     PartnerFactory,
+    ReviewFactory,
     SignatoryFactory,
+    StatementFactory,
+    TargetFactory,
 )
 from tests.lists import listed
 
@@ -134,12 +139,12 @@ def test_editing_the_convention_refreshes_its_document(amf_convention):
     assert search_titles("elus locaux") == [amf_convention.title]
 
 
-def test_refresh_costs_five_reads_and_one_update_per_convention():
+def test_refresh_costs_one_read_per_source_and_one_update_per_convention():
     conventions = ConventionFactory.create_batch(3)
     with CaptureQueriesContext(connection) as queries:
         refresh_search_documents([c.pk for c in conventions])
     updates = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
-    assert (len(queries), len(updates)) == (5 + 3, 3)
+    assert (len(queries), len(updates)) == (len(SOURCES) + 3, 3)
 
 
 def test_deleting_a_convention_does_not_refresh_it_once_per_child(amf_convention):
@@ -298,3 +303,124 @@ def test_a_search_counts_its_matches_once_and_reads_no_status(
     sqls = [q["sql"] for q in queries.captured_queries]
     assert len([sql for sql in sqls if "COUNT(" in sql.upper()]) == 1
     assert not [sql for sql in sqls if "CASE WHEN" in sql]
+
+
+# Every text the convention page shows is found ----------------------------------------------
+
+
+def _set_fields(**fields):
+    def write(convention):
+        for name, value in fields.items():
+            setattr(convention, name, value)
+        convention.save()
+
+    return write
+
+
+def _amendment_with_new_text(convention):
+    amendment = AmendmentFactory(convention=convention, summary="Ajout d'un volet numérique")
+    AmendmentChange.objects.create(
+        amendment=amendment,
+        field="objectives",
+        old_value="Accompagner les jeunes",
+        new_value="Accompagner les jeunes vers les métiers du numérique et de la cybersécurité",
+    )
+
+
+# (what the user types, how the text is written on the convention's page)
+TEXT_KINDS = {
+    "follow_up": (
+        "comite trimestriel",
+        _set_fields(follow_up="Un comité trimestriel réunit les parties."),
+    ),
+    "communication": (
+        "communique commun",
+        _set_fields(communication="Un communiqué commun annonce la signature."),
+    ),
+    "on_behalf_of": (
+        "ministre du travail",
+        lambda c: SignatoryFactory(convention=c, on_behalf_of="Le ministre du Travail"),
+    ),
+    "review_summary": (
+        "bilan tres positif",
+        lambda c: ReviewFactory(convention=c, summary="Un bilan très positif."),
+    ),
+    "review_decisions": (
+        "elargir aux quartiers",
+        lambda c: ReviewFactory(convention=c, decisions="Élargir aux quartiers prioritaires."),
+    ),
+    "review_participants": (
+        "martine aubry",
+        lambda c: ReviewFactory(convention=c, participants="Martine Aubry, Jean Dupont"),
+    ),
+    "amendment_summary": ("volet numerique", _amendment_with_new_text),
+    "amendment_text": ("cybersecurite", _amendment_with_new_text),
+    "statement_text": (
+        "perspectives inedites",
+        lambda c: StatementFactory(convention=c, text="Des perspectives inédites."),
+    ),
+    "statement_person": (
+        "clemence dupre",
+        lambda c: StatementFactory(convention=c, person="Clémence Dupré", role="Directrice"),
+    ),
+    "target": (
+        "apprentis accompagnes",
+        lambda c: TargetFactory(convention=c, label="apprentis accompagnés"),
+    ),
+    "attachment_title": (
+        "dossier de presse",
+        lambda c: AttachmentFactory(convention=c, title="Dossier de presse"),
+    ),
+    "reference": ("", lambda c: None),
+}
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("kind", TEXT_KINDS)
+def test_every_text_of_the_convention_page_is_found(kind, amf_convention, police_convention):
+    text, write = TEXT_KINDS[kind]
+    write(amf_convention)
+    text = text or amf_convention.reference
+    assert search_titles(text) == [amf_convention.title]
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("text", ["850000", "850 000", "850 000 €", "850\u00a0000\u00a0€"])
+def test_an_amount_is_found_with_or_without_spaces_and_euro_sign(
+    text, amf_convention, police_convention
+):
+    amf_convention.amount = 850000
+    amf_convention.save()
+    police_convention.amount = 85000
+    police_convention.save()
+    assert search_titles(text) == [amf_convention.title]
+
+
+@pytest.mark.embedded
+def test_changing_or_removing_a_related_text_refreshes_the_document(amf_convention):
+    review = ReviewFactory(convention=amf_convention, decisions="Recruter un chargé de mission")
+    statement = StatementFactory(convention=amf_convention, text="Une alliance historique.")
+    attachment = AttachmentFactory(convention=amf_convention, title="Annexe financière")
+    _amendment_with_new_text(amf_convention)
+    assert (
+        search_titles("charge de mission")
+        == search_titles("alliance historique")
+        == [amf_convention.title]
+    )
+    review.decisions = "Reporter le recrutement"
+    review.save()
+    statement.delete()
+    attachment.delete()
+    AmendmentChange.objects.get().delete()
+    assert search_titles("charge de mission") == search_titles("alliance historique") == []
+    assert search_titles("annexe financiere") == search_titles("cybersecurite") == []
+    assert search_titles("reporter le recrutement") == [amf_convention.title]
+
+
+@pytest.mark.embedded
+def test_renaming_a_quoted_organisation_refreshes_its_conventions(amf_convention):
+    ministry = PartnerFactory(name="Ministère des Armées", acronym="")
+    StatementFactory(convention=amf_convention, organisation=ministry)
+    ministry.name = "Ministère des Armées et des Anciens combattants"
+    ministry.save()
+    assert search_titles("anciens combattants") == [amf_convention.title]

@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Length
+from django.db.models.functions import Coalesce, ExtractYear, Length, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -314,8 +314,9 @@ class ConventionQuerySet(models.QuerySet):
         each folded word must appear in the folded document. The order is left as it was:
         see by_relevance().
         """
-        from ..search import fold
+        from ..search import fold, join_number_groups
 
+        text = join_number_groups(text)
         if connections[self.db].vendor == "postgresql":
             return self.filter(search_vector=search_query(text))
         condition = Q()
@@ -329,10 +330,12 @@ class ConventionQuerySet(models.QuerySet):
         Ranking reads the vector of every match: the list only asks for it when the matches
         are few (filters.RANKED_MATCHES). SQLite has no ranking: the order is left as it was.
         """
+        from ..search import join_number_groups
+
         if connections[self.db].vendor != "postgresql":
             return self
         return self.annotate(
-            search_rank=SearchRank(F("search_vector"), search_query(text))
+            search_rank=SearchRank(F("search_vector"), search_query(join_number_groups(text)))
         ).order_by("-search_rank", F("signed_on").desc(nulls_last=True), "pk")
 
     def count_up_to(self, limit: int) -> int:
@@ -525,16 +528,27 @@ class ConventionQuerySet(models.QuerySet):
         return self.for_page(on=on).prefetch_related(*detail_prefetches(on=on))
 
     def for_export(self, on: datetime.date | None = None):
-        """A list's row plus the notice deadline, signatories, territories and themes; not the
-        long texts nor the search columns."""
+        """A list's row plus the notice deadline, termination, signatories, the references of
+        its predecessor and parent, territories, themes and audiences; not the long texts nor
+        the search columns."""
         signatories = Signatory.objects.order_by("position", "pk")
         return (
             self.with_status(on=on)
             .with_party_list()
             .defer(*SEARCH_FIELDS, *LONG_TEXTS)
             .with_notice_deadline()
+            .annotate(
+                predecessor_reference=F("predecessor__reference"),
+                parent_reference=F("parent__reference"),
+                terminated_by_label=Coalesce(
+                    NullIf(F("terminated_by__acronym"), Value("")), F("terminated_by__name")
+                ),
+            )
             .prefetch_related(
-                Prefetch("signatories", queryset=signatories), "territories", "themes"
+                Prefetch("signatories", queryset=signatories),
+                "territories",
+                "themes",
+                "audiences",
             )
         )
 
