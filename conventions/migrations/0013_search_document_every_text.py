@@ -11,7 +11,7 @@ def refresh_search_documents(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conventions", "0009_search_query_config_vector_storage"),
+        ("conventions", "0012_convention_financial_conventions"),
     ]
 
     operations = [
