@@ -115,7 +115,44 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
+def _convention_url(name: str, **related):
+    """The URL of a page of the registry's convention, or of one of its rows (`related`:
+    the URL argument and the relation holding the row)."""
+
+    def url(convention):
+        kwargs = {"pk": convention.pk}
+        for argument, relation in related.items():
+            kwargs[argument] = getattr(convention, relation).first().pk
+        return reverse(f"conventions:{name}", kwargs=kwargs)
+
+    return url
+
+
+# The other pages staff open from a phone: the convention's actions and follow-up, errors.
+OTHER_PAGES = {
+    "renewal": _convention_url("convention_renew"),
+    "declination": _convention_url("convention_decline"),
+    "amendment": _convention_url("convention_amend"),
+    "termination": _convention_url("convention_terminate"),
+    "amendment comparison": lambda c: reverse(
+        "conventions:amendment_compare",
+        kwargs={"pk": c.pk, "number": c.amendments.first().number},
+    ),
+    "action follow-up": _convention_url("commitment_follow_up", commitment="commitments"),
+    "new review": _convention_url("review_create"),
+    "review form": _convention_url("review_update", review="reviews"),
+    "new quote": _convention_url("statement_create"),
+    "target results": _convention_url("target_results", target="targets"),
+    "new attachment": _convention_url("attachment_create"),
+    "attachment deletion": _convention_url("attachment_delete", attachment="attachments"),
+    "new partner form": lambda c: reverse("partners:partner_create"),
+    "page not found": lambda c: "/conventions/987654/",
+}
+
+
+@pytest.mark.parametrize(
+    "url", [*PAGES.values(), *OTHER_PAGES.values()], ids=[*PAGES, *OTHER_PAGES]
+)
 def test_the_page_fits_a_phone_screen(page, live_server, staff_editor, sign_in, registry, url):
     sign_in(staff_editor)
     page.goto(live_server.url + url(registry))
