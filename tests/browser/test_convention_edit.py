@@ -118,6 +118,7 @@ def test_action_texts_take_the_rows_width_and_grow_with_their_text(
     number = page.locator('[name="axes-0-number"]')
     assert number.bounding_box()["width"] < 160
     assert page.locator('[name="axes-0-title"]').bounding_box()["width"] > 300
+    assert page.get_by_label("Durée (mois)").bounding_box()["width"] < 200
 
 
 def test_texts_grow_without_css_field_sizing_too(
