@@ -173,7 +173,7 @@ def test_the_convention_pages_actions_stay_within_reach(
 
 
 def test_the_list_shows_title_status_and_end_without_scrolling_sideways(
-    page, live_server, staff_editor, sign_in, registry
+    page, live_server, staff_editor, sign_in, registry, axe_violations
 ):
     sign_in(staff_editor)
     page.goto(live_server.url + PAGES["conventions list"](registry))
@@ -186,6 +186,7 @@ def test_the_list_shows_title_status_and_end_without_scrolling_sideways(
     expect(row).to_contain_text(registry.reference)
     expect(row.locator("time").last).to_be_visible()  # the end date
     expect(row.locator("time").first).to_be_hidden()  # the signature date, secondary
+    assert axe_violations() == []
 
 
 def test_the_title_is_the_lists_widest_column_on_a_wide_screen(
