@@ -118,3 +118,9 @@ def calendar_feed(request, token: str):
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form refused for its CSRF token (CSRF_FAILURE_VIEW): most often a page left open
+    past the end of its session. The page says so in French, in the site's layout."""
+    return render(request, "403_csrf.html", status=403)

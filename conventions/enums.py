@@ -28,6 +28,18 @@ class Status(models.TextChoices):
     EXPIRED = "expired", "Échue"
     TERMINATED = "terminated", "Résiliée"
 
+    @property
+    def short_label(self) -> str:
+        """The label of a badge in a column (the conventions list), where the title needs
+        the room; the other pages say it in full."""
+        return STATUS_SHORT_LABELS.get(self, self.label)
+
+
+STATUS_SHORT_LABELS = {
+    Status.SIGNED: "Signée (à venir)",
+    Status.IN_FORCE_OPEN_ENDED: "En vigueur (fin inconnue)",
+}
+
 
 class DeclinationProgress(models.TextChoices):
     """Where a declination stands against its national convention's deadline: derived, never

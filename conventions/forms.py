@@ -274,6 +274,43 @@ def show_hidden_field_errors(form: forms.BaseForm) -> None:
                 form.add_error(None, message)
 
 
+def row_help_id(form, name: str) -> str:
+    """The id of the help of a row's field, written once above the rows (row_help)."""
+    return f"aide-{form._meta.model._meta.model_name}-{name}"
+
+
+class RowBoundField(StaffBoundField):
+    """A field of a formset's row: its help is written once above the rows of its section, not
+    under every row; the field is still described by that text."""
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        if not described or not self.help_text:
+            return described
+        return described.replace(f"{self.auto_id}_helptext", row_help_id(self.form, self.name))
+
+
+@dataclass
+class RowHelp:
+    id: str
+    label: str
+    text: str
+
+
+def row_help(formset) -> list[RowHelp]:
+    """The help texts of a formset's rows and of the rows nested in them (an axis's actions),
+    to write once above them."""
+    form = formset.empty_form
+    helps = [
+        RowHelp(row_help_id(form, name), field.label, field.help_text)
+        for name, field in form.fields.items()
+        if field.help_text
+    ]
+    nested = getattr(form, "commitments", None)
+    return helps + (row_help(nested) if nested is not None else [])
+
+
 class StaffFormMixin:
     bound_field_class = StaffBoundField
 
@@ -289,6 +326,12 @@ class StaffFormMixin:
         super().full_clean()
         if self.is_bound:
             show_hidden_field_errors(self)
+
+
+class RowFormMixin(StaffFormMixin):
+    """A row of the convention form's formsets (row_help)."""
+
+    bound_field_class = RowBoundField
 
 
 class DateInput(FastInputMixin, forms.DateInput):
@@ -343,7 +386,7 @@ class PartnerField(forms.ModelChoiceField):
             ) from None
 
 
-class PartnerRowForm(StaffFormMixin, forms.ModelForm):
+class PartnerRowForm(RowFormMixin, forms.ModelForm):
     """A row that names a partner: `partner_field` offers the shared partner choices."""
 
     partner_field = "partner"
@@ -468,7 +511,7 @@ class SignatoryRowForm(PartnerRowForm):
         widgets = {"signed_on": DateInput}
 
 
-class AxisForm(StaffFormMixin, forms.ModelForm):
+class AxisForm(RowFormMixin, forms.ModelForm):
     class Meta:
         model = Axis
         fields = ["number", "title", "description"]
@@ -490,7 +533,7 @@ class CommitmentRowForm(PartnerRowForm):
         }
 
 
-class TargetForm(StaffFormMixin, forms.ModelForm):
+class TargetForm(RowFormMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["label", "value", "unit", "year"]

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -377,6 +378,31 @@ def test_nothing_typed_is_lost_on_a_validation_error(editor_client):
 
 
 # Query counts ----------------------------------------------------------------------------------
+
+
+# Layout of the rows ------------------------------------------------------------------------------
+
+
+def test_the_help_of_the_rows_is_written_once_per_section(editor_client):
+    convention = ConventionFactory()
+    for number in (1, 2):
+        axis = AxisFactory(convention=convention, number=number)
+        CommitmentFactory.create_batch(2, axis=axis)
+    SignatoryFactory.create_batch(3, convention=convention)
+    content = page(editor_client.get(update_url(convention)))
+    for help_text in (
+        "Laisser vide : numéroté à la suite des axes existants.",
+        "Laisser vide pour un engagement commun à toutes les parties.",
+        escape("« Président de l'AMF »…"),
+        "La partie au nom de laquelle cette personne signe.",
+    ):
+        assert content.count(help_text) == 1, help_text
+    # Each row's field is still described by its help, written once above the rows.
+    described = re.findall(r'aria-describedby="([^"]+)"', content)
+    assert 'aria-describedby="aide-signatory-title"' in content
+    for ids in described:
+        for described_by in ids.split():
+            assert f'id="{described_by}"' in content, described_by
 
 
 def edit_page_queries(client, convention) -> int:

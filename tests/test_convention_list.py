@@ -103,11 +103,31 @@ def test_a_row_shows_reference_title_link_kind_parties_status_and_dates(reader_c
     assert '<abbr title="Association des maires de France">AMF</abbr>' in html
     assert "Union nationale des Missions Locales" in html
     status = convention.status
-    assert f'<span class="badge status-badge status-{status.value}">{status.label}</span>' in html
+    assert (
+        f'<span class="badge status-badge status-{status.value}">{status.short_label}</span>'
+        in html
+    )
     assert "29 mai 2024" in html
     assert "28 mai 2027" in html
     normalized = " ".join(html.split())
     assert "1 convention </h2>" in normalized
+
+
+def test_the_status_badge_is_short_to_leave_the_title_the_room(reader_client):
+    ConventionFactory(title="Signée, en vigueur l'an prochain", effective_on=later(years=1))
+    html = reader_client.get(URL).content.decode()
+    assert '<span class="badge status-badge status-signed">Signée (à venir)</span>' in html
+    assert "Signée, pas encore en vigueur</span>" not in html
+
+
+def test_search_and_filters_are_sent_by_one_button(reader_client):
+    html = reader_client.get(URL).content.decode()
+    start = html.index('<form method="get" action="/conventions/"')
+    form = html[start : html.index("</form>", start)]
+    assert 'name="q"' in form and 'name="statut"' in form and 'name="tri"' in form
+    assert form.count('type="submit"') == 1
+    assert '<button type="submit" class="btn btn-primary">' in form
+    assert "Appliquer les filtres" not in form
 
 
 def test_the_number_of_results_is_written_in_french(reader_client):

@@ -205,6 +205,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # sites get no Referer at all, not even the host name that "strict-origin-..." would send.
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form's page in French and in the site's layout, not Django's English one.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 # The admin's "add another" pop-up windows are same-origin: they keep their opener.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 

@@ -9,6 +9,7 @@
  *   </div>
  *   A row is [data-formset-row]; its [data-formset-remove] button ticks the row's DELETE box and
  *   hides it, so the server deletes saved rows and ignores new ones.
+ *   A new row's nested formsets (an axis's actions) start with one empty row of their own.
  *   An element [data-error-summary] (the list of a refused form's errors) gets the focus on load.
  */
 (function () {
@@ -20,7 +21,7 @@
     });
   }
 
-  function addRow(container) {
+  function addRow(container, focus) {
     var prefix = container.dataset.formsetPrefix;
     var total = container.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
     var template = ownChild(container, "template[data-formset-template]");
@@ -31,8 +32,14 @@
     list.insertAdjacentHTML("beforeend", html);
     total.value = index + 1;
     var row = list.lastElementChild;
+    // The formsets nested in the new row, not in one of its own rows.
+    row.querySelectorAll("[data-formset-prefix]").forEach(function (nested) {
+      if (nested.parentElement.closest("[data-formset-row]") === row) {
+        addRow(nested, false);
+      }
+    });
     var field = row.querySelector("input:not([type=hidden]), select, textarea");
-    if (field) {
+    if (field && focus !== false) {
       field.focus();
     }
   }

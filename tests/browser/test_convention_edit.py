@@ -35,7 +35,8 @@ def test_editor_adds_an_axis_with_two_actions_and_a_signatory(
     expect(rows(page, "axes")).to_have_count(2)
     page.locator('[name="axes-1-title"]').fill("Mobiliser les employeurs")
     new_axis = rows(page, "axes").nth(1)
-    for _ in range(3):
+    expect(rows(page, "axes-1-commitments")).to_have_count(1)  # a new axis has one action row
+    for _ in range(2):
         new_axis.get_by_role("button", name="Ajouter une action").click()
     page.locator('[name="axes-1-commitments-0-text"]').fill("Relayer les offres d'emploi")
     page.locator('[name="axes-1-commitments-0-bearer"]').select_option(
@@ -69,6 +70,73 @@ def test_editor_adds_an_axis_with_two_actions_and_a_signatory(
     )
     convention = Convention.objects.get(pk=amf_convention.pk)
     assert convention.commitments.count() == 3
+
+
+def test_a_new_axis_starts_with_one_empty_action_row(
+    page, live_server, editor, sign_in, amf_convention
+):
+    sign_in(editor)
+    page.goto(f"{live_server.url}/conventions/{amf_convention.pk}/modifier/")
+    page.get_by_role("button", name="Ajouter un axe").click()
+
+    expect(rows(page, "axes")).to_have_count(2)
+    expect(rows(page, "axes-1-commitments")).to_have_count(1)
+    action = page.locator('[name="axes-1-commitments-0-text"]')
+    expect(action).to_be_visible()
+    expect(action).to_have_value("")
+    # The focus stays on the new axis, its first field, for the axis is typed first.
+    expect(page.locator('[name="axes-1-number"]')).to_be_focused()
+    page.locator('[name="axes-1-title"]').fill("Mobiliser les employeurs")
+    action.fill("Relayer les offres d'emploi")
+    page.get_by_role("button", name="Ajouter un axe").click()
+    expect(rows(page, "axes-2-commitments")).to_have_count(1)
+    page.locator('[name="axes-2-title"]').fill("Axe sans action pour l'instant")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    page.wait_for_url(re.compile(rf"/conventions/{amf_convention.pk}/$"))
+    axes = {axis.title: axis for axis in amf_convention.axes.all()}
+    assert [c.text for c in axes["Mobiliser les employeurs"].commitments.all()] == [
+        "Relayer les offres d'emploi"
+    ]
+    # The action row left empty is no action.
+    assert not axes["Axe sans action pour l'instant"].commitments.exists()
+
+
+def test_action_texts_take_the_rows_width_and_grow_with_their_text(
+    page, live_server, editor, sign_in, amf_convention
+):
+    sign_in(editor)
+    page.goto(f"{live_server.url}/conventions/{amf_convention.pk}/modifier/")
+    row = rows(page, "axes-0-commitments").first
+    text = page.locator('[name="axes-0-commitments-0-text"]')
+    row_box, text_box = row.bounding_box(), text.bounding_box()
+    assert text_box["width"] > row_box["width"] * 0.9
+    height = text_box["height"]
+    text.fill("\n".join(f"Ligne {n} de l'action" for n in range(8)))
+    assert text.bounding_box()["height"] > height * 2
+    # A number takes the room of a number.
+    number = page.locator('[name="axes-0-number"]')
+    assert number.bounding_box()["width"] < 160
+    assert page.locator('[name="axes-0-title"]').bounding_box()["width"] > 300
+    assert page.get_by_label("Durée (mois)").bounding_box()["width"] < 200
+
+
+def test_texts_grow_without_css_field_sizing_too(
+    page, live_server, editor, sign_in, amf_convention
+):
+    # A browser without `field-sizing`: static/js/textareas.js sizes the texts itself.
+    page.add_init_script(
+        "const supports = CSS.supports.bind(CSS);"
+        "CSS.supports = (...args) =>"
+        " !String(args[0]).includes('field-sizing') && supports(...args);"
+    )
+    sign_in(editor)
+    page.goto(f"{live_server.url}/conventions/{amf_convention.pk}/modifier/")
+    text = page.locator('[name="axes-0-commitments-0-text"]')
+    text.evaluate("element => { element.style.fieldSizing = 'fixed'; }")
+    height = text.bounding_box()["height"]
+    text.fill("\n".join(f"Ligne {n} de l'action" for n in range(8)))
+    assert text.bounding_box()["height"] > height * 2
 
 
 def test_editor_creates_a_three_party_convention(page, live_server, editor, sign_in):
