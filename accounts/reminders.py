@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from conventions.models import Convention
 from conventions.models.review_schedule import first_day_period_elapsed
+from conventions.typography import long_date
 
 from .models import ReminderKind, ReminderPreferences, SentReminder
 
@@ -51,8 +51,7 @@ class Reminder:
 
 
 def french_date(day: datetime.date) -> str:
-    with translation.override("fr"):
-        return date_format(day, "j F Y")
+    return long_date(day)
 
 
 def _ending(day, months):

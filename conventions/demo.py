@@ -79,6 +79,7 @@ class PartnerData:
     slug: str
     name: str
     acronym: str = ""
+    article: str = ""  # "l’", "le", "la", "les": partners/enums.py Article
     kind: str
     description: str
     founded_year: int | None = None
@@ -249,6 +250,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=UNML,
         name="Union nationale des Missions Locales",
+        article="l’",
         acronym="UNML",
         kind=PartnerKind.NETWORK_HEAD,
         founded_year=2003,
@@ -302,6 +304,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=ACADEMIE,
         name="Académie de police",
+        article="l’",
         kind=PartnerKind.STATE,
         description=(
             "Direction de la police nationale chargée de recruter et de former les policiers, "
@@ -333,6 +336,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=U2P,
         name="Union des entreprises de proximité",
+        article="l’",
         acronym="U2P",
         kind=PartnerKind.EMPLOYERS,
         description=(
@@ -370,6 +374,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=DGOM,
         name="Direction générale des outre-mer",
+        article="la",
         acronym="DGOM",
         kind=PartnerKind.STATE,
         description=(
@@ -393,6 +398,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=SMA,
         name="Service militaire adapté",
+        article="le",
         acronym="SMA",
         kind=PartnerKind.STATE,
         description=(
@@ -414,6 +420,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=CNML,
         name="Conseil national des missions locales",
+        article="le",
         acronym="CNML",
         kind=PartnerKind.ADVISORY_BODY,
         description=(
@@ -425,6 +432,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=ETAT_EMPLOI,
         name="Secrétariat d'État chargé de l'emploi",
+        article="le",
         kind=PartnerKind.STATE,
         description=(
             "Représente l'État dans l'accord de partenariat renforcé de 2010 avec Pôle emploi et "
@@ -434,6 +442,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=AMF,
         name="Association des maires de France et des présidents d'intercommunalité",
+        article="l’",
         acronym="AMF",
         kind=PartnerKind.ELECTED_OFFICIALS,
         founded_year=1907,
@@ -1408,6 +1417,7 @@ def load_demo_data() -> LoadReport:
             values={
                 "name": item.name,
                 "acronym": item.acronym,
+                "article": item.article,
                 "kind": item.kind,
                 "description": item.description,
                 "founded_year": item.founded_year,

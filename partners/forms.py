@@ -55,6 +55,7 @@ class PartnerForm(BootstrapFormMixin, forms.ModelForm):
         fields = [
             "name",
             "acronym",
+            "article",
             "kind",
             "territory",
             "description",

@@ -5,9 +5,10 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from conventions.typography import with_article
 from conventions.uploads import LOGO_HELP_TEXT, logo_upload_to, validate_logo
 
-from .enums import PartnerKind, TerritoryKind
+from .enums import Article, PartnerKind, TerritoryKind
 
 
 class Territory(models.Model):
@@ -46,6 +47,14 @@ class Partner(models.Model):
 
     name = models.CharField("nom", max_length=255, unique=True)
     acronym = models.CharField("sigle", max_length=30, blank=True)
+    article = models.CharField(
+        "article",
+        max_length=3,
+        choices=Article.choices,
+        blank=True,
+        default=Article.NONE,
+        help_text="Celui qu’une phrase met devant le nom : « avec l’AMF », « de la DGOM ».",
+    )
     slug = models.SlugField("identifiant", max_length=80, unique=True)
     kind = models.CharField("type", max_length=30, choices=PartnerKind.choices)
     description = models.TextField("présentation", blank=True)
@@ -116,6 +125,11 @@ class Partner(models.Model):
     @property
     def short_name(self):
         return self.acronym or self.name
+
+    def in_sentence(self, preposition: str = "", *, full: bool = False) -> str:
+        """ "avec l’AMF", "de la DGOM", "du Service militaire adapté" (full: the name, not the
+        acronym): conventions/typography.py contracts de + le, à + les..."""
+        return with_article(self.name if full else self.short_name, self.article, preposition)
 
 
 class KeyFigure(models.Model):

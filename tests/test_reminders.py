@@ -143,7 +143,8 @@ def test_digest_is_in_french_with_titles_and_dates():
     assert message.subject == "Conventions UNML : 2 échéances à suivre"
     assert "Bonjour Léa Lecture," in message.body
     assert "Convention avec l'Association des maires de France" in message.body
-    assert "Date limite d'envoi du préavis de résiliation : 31 octobre 2026" in message.body
+    # Non-breaking spaces before the colons: a mail client never starts a line with one.
+    assert "Date limite d'envoi du préavis de résiliation\xa0: 31 octobre 2026" in message.body
     assert "Fin de la convention le 31 décembre 2026" in message.body
     assert "INVALID_TEMPLATE_VARIABLE" not in message.body
     assert "Conventions arrivant à échéance" in message.body
