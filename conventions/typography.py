@@ -73,14 +73,13 @@ def count_label(count, singular: str, plural: str | None = None) -> str:
 
 
 def number(value, decimals: int | None = None) -> str:
-    """ "850 000", "66,5", "1 234,56": French separators, non-breaking, no useless decimals
-    unless `decimals` asks for them."""
+    """ "850 000", "66,50", "1 234,56": French separators, non-breaking; by default no decimals
+    for a whole number, two otherwise (what `|floatformat:"-2g"` wrote)."""
     if value is None or value == "":
         return ""
     value = Decimal(str(value))
     if decimals is None:
-        value = value.normalize()
-        decimals = max(0, -value.as_tuple().exponent)
+        decimals = 0 if value == value.to_integral() else 2
     return f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
 
 
@@ -89,7 +88,7 @@ def amount(value) -> str:
     if value is None or value == "":
         return ""
     value = Decimal(str(value))
-    return f"{number(value, 0 if value == value.to_integral() else 2)}{NBSP}€"
+    return f"{number(value)}{NBSP}€"
 
 
 _SPACE = r"[ \t\u00a0\u202f]"

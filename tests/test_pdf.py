@@ -289,7 +289,7 @@ def test_partner_dossier_has_a_cover_a_table_of_contents_and_each_summary(reader
     response = reader_client.get(reverse("conventions:partner_dossier", args=[amf.slug]))
 
     pages = pdf_pages(response)
-    assert "Conventions avec AMF" in pages[0]
+    assert "Conventions avec l’AMF" in pages[0]
     assert "Sommaire" in pages[1]
     for title in titles:
         assert title in pages[1]
