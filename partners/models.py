@@ -2,10 +2,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from conventions.typography import with_article
+from conventions.typography import ascii_slug, with_article
 from conventions.uploads import LOGO_HELP_TEXT, logo_upload_to, validate_logo
 
 from .enums import Article, PartnerKind, TerritoryKind
@@ -38,7 +37,7 @@ class Territory(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = ascii_slug(self.name)
         super().save(*args, **kwargs)
 
 
@@ -110,7 +109,7 @@ class Partner(models.Model):
 
     def unique_slug(self) -> str:
         """The acronym (or name) as a slug, numbered when another partner already has it."""
-        base = slugify(self.acronym or self.name)[:70] or "partenaire"
+        base = ascii_slug(self.acronym or self.name)[:70] or "partenaire"
         taken = set(
             Partner.objects.filter(slug__startswith=base)
             .exclude(pk=self.pk)

@@ -1,18 +1,23 @@
 """French typography: dates, year ranges, plurals, non-breaking spaces, amounts, articles."""
 
 import datetime
+import io
+import unicodedata
 from decimal import Decimal
 
 import pytest
 from django.template import engines
 from django.urls import reverse
+from pypdf import PdfReader
 
+from conventions import pdf
 from conventions.demo import AMF_TITLE, load_demo_data
-from conventions.models import Convention
+from conventions.models import Convention, Theme
 from conventions.typography import (
     NBSP,
     NNBSP,
     amount,
+    ascii_slug,
     count_label,
     french_spacing,
     long_date,
@@ -65,7 +70,7 @@ def test_convention_period_shows_one_year_or_a_range():
 
 @pytest.mark.parametrize(
     ("count", "expected"),
-    [(0, "0 axe"), (1, "1 axe"), (2, "2 axes"), (1.5, "1,5 axe"), (12, "12 axes")],
+    [(0, "0 axe"), (1, "1 axe"), (2, "2 axes"), (1.5, "1,50 axe"), (12, "12 axes")],
 )
 def test_zero_and_one_take_the_singular(count, expected):
     assert count_label(count, "axe") == expected.replace(" ", NBSP)
@@ -89,7 +94,8 @@ def test_fr_plural_filter_follows_the_french_rule():
 
 def test_numbers_and_amounts_keep_their_groups_together():
     assert number(850000) == f"850{NBSP}000"
-    assert number(Decimal("66.50")) == "66,5"
+    assert number(Decimal("66.5")) == "66,50"
+    assert number(Decimal("66.5"), 1) == "66,5"
     assert amount(Decimal("850000.00")) == f"850{NBSP}000{NBSP}€"
     assert amount(Decimal("1234.5")) == f"1{NBSP}234,50{NBSP}€"
     assert render("{{ v|amount }}", v=None) == ""
@@ -221,3 +227,89 @@ def test_demo_amf_pdf_signs_for_the_amf_with_its_article(reader_client):
     text = pdf_text(reader_client.get(summary_url(Convention.objects.get(title=AMF_TITLE))))
     assert "Pour l’Union nationale des Missions Locales" in text
     assert "Pour l’Association des maires de France" in text
+
+
+@pytest.mark.django_db
+def test_counts_of_zero_and_one_are_singular_on_the_pages(editor_client):
+    convention = ConventionFactory()
+    page = editor_client.get(reverse("conventions:convention_renew", args=[convention.pk]))
+    text = page.content.decode()
+    assert "0 axe et 0 action, avec leur porteur" in text
+    assert "0 objectif chiffré," in text
+
+
+@pytest.mark.django_db
+def test_partner_dossier_without_conventions_counts_zero_in_the_singular(reader_client):
+    sma = PartnerFactory(name="Service militaire adapté", acronym="SMA", article=Article.MASCULINE)
+    text = pdf_text(reader_client.get(reverse("conventions:partner_dossier", args=[sma.slug])))
+    assert "Conventions avec le SMA" in text
+    assert "0 convention " in f"{text} "
+
+
+# PDF: only what the embedded fonts draw ----------------------------------------------------
+
+
+def pdf_fonts(content: bytes) -> set[str]:
+    """The base names of every font the PDF draws with ("ABCDEF+SourceSans3-Regular")."""
+    fonts = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+@pytest.mark.django_db
+def test_pdf_draws_emoji_and_symbols_with_the_embedded_font_or_leaves_them_out(reader_client):
+    convention = ConventionFactory(
+        title="🎉 Fête de l’emploi ✓ → ★",
+        summary="Objectif atteint ✓ ; Łódź → Paris ! 👍🏽 Ça marche ? \U0001d518",  # a fraktur U
+    )
+    response = reader_client.get(summary_url(convention))
+    content = b"".join(response.streaming_content)
+
+    fonts = pdf_fonts(content)
+    assert fonts
+    assert all(font.split("+")[-1].startswith("Source-Sans-3") for font in fonts), fonts
+    text = " ".join(
+        " ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+        for page in PdfReader(io.BytesIO(content)).pages
+    )
+    assert "Fête de l’emploi" in text
+    assert "Lódź -> Paris" in text  # Ł is not in the fonts: transliterated, so is the arrow
+    for symbol in ("🎉", "✓", "★", "👍", "\ufffd"):
+        assert symbol not in text
+
+
+def test_text_is_made_of_characters_the_fonts_draw():
+    assert (
+        pdf.drawable_text("Œuvre « ok » 850\u202f000\u00a0€ ﬁn")
+        == "Œuvre « ok » 850\u00a0000\u00a0€ fin"
+    )
+    assert pdf.drawable_text("🎉 Fête ✓") == " Fête "
+
+
+# Slugs and file names ----------------------------------------------------------------------
+
+
+def test_slugs_spell_out_ligatures():
+    assert ascii_slug("Œuvre d’Orient") == "oeuvre-d-orient"
+    assert ascii_slug("Cæcilia & l'Æther") == "caecilia-l-aether"
+
+
+@pytest.mark.django_db
+def test_partner_and_theme_slugs_spell_out_ligatures():
+    partner = PartnerFactory(name="Œuvres sociales de l’Æther", acronym="")
+    assert partner.slug == "oeuvres-sociales-de-l-aether"
+    assert Theme.objects.create(name="Œnologie").slug == "oenologie"
+
+
+@pytest.mark.django_db
+def test_pdf_file_names_spell_out_ligatures(reader_client):
+    convention = ConventionFactory(title="Œuvre commune des cœurs")
+    response = reader_client.get(summary_url(convention))
+    assert response["Content-Disposition"].endswith(
+        f'filename="convention-{convention.reference}-oeuvre-commune-des-coeurs.pdf"'
+    )
+    partner = PartnerFactory(name="Cœur de ville", acronym="")
+    dossier = reader_client.get(reverse("conventions:partner_dossier", args=[partner.slug]))
+    assert 'filename="dossier-coeur-de-ville-' in dossier["Content-Disposition"]

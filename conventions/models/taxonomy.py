@@ -1,6 +1,7 @@
 from django.db import models
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+from ..typography import ascii_slug
 
 
 class Label(models.Model):
@@ -18,7 +19,7 @@ class Label(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = ascii_slug(self.name)
         super().save(*args, **kwargs)
 
 
