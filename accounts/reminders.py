@@ -19,13 +19,13 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from conventions.dates import add_months
 from conventions.enums import CommitmentStatus
 from conventions.models import Commitment, Convention
 from conventions.models.review_schedule import first_day_period_elapsed
+from conventions.typography import long_date
 
 from .models import ReminderKind, ReminderPreferences, SentReminder
 
@@ -96,9 +96,7 @@ def absolute_url(path: str) -> str:
 
 def french_date(day: datetime.date) -> str:
     """The date in French words: "1er mars 2027", "2 mars 2027"."""
-    with translation.override("fr"):
-        text = date_format(day, "j F Y")
-    return f"1er{text[1:]}" if day.day == 1 else text
+    return long_date(day)
 
 
 NEAR_DAYS = {0: "aujourd'hui", 1: "demain", -1: "hier"}

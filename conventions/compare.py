@@ -27,6 +27,7 @@ from partners.models import Partner
 
 from .enums import AmendedField
 from .models import Axis, Commitment, Convention, Party, Signatory, Target
+from .typography import long_date
 
 EMPTY = "—"
 JOINT = "Commun à toutes les parties"
@@ -44,7 +45,7 @@ class RowStatus(models.TextChoices):
 
 
 def format_day(day: datetime.date | None) -> str:
-    return date_format(day, "j F Y") if day else EMPTY
+    return long_date(day) or EMPTY
 
 
 def format_moment(moment: datetime.datetime) -> str:

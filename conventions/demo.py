@@ -79,6 +79,7 @@ class PartnerData:
     slug: str
     name: str
     acronym: str = ""
+    article: str = ""  # "l’", "le", "la", "les": partners/enums.py Article
     kind: str
     description: str
     founded_year: int | None = None
@@ -270,6 +271,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=UNML,
         name="Union nationale des Missions Locales",
+        article="l’",
         acronym="UNML",
         kind=PartnerKind.NETWORK_HEAD,
         founded_year=2003,
@@ -323,6 +325,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=ACADEMIE,
         name="Académie de police",
+        article="l’",
         kind=PartnerKind.STATE,
         description=(
             "Direction de la police nationale chargée de recruter et de former les policiers, "
@@ -354,6 +357,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=U2P,
         name="Union des entreprises de proximité",
+        article="l’",
         acronym="U2P",
         kind=PartnerKind.EMPLOYERS,
         description=(
@@ -391,6 +395,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=DGOM,
         name="Direction générale des outre-mer",
+        article="la",
         acronym="DGOM",
         kind=PartnerKind.STATE,
         description=(
@@ -414,6 +419,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=SMA,
         name="Service militaire adapté",
+        article="le",
         acronym="SMA",
         kind=PartnerKind.STATE,
         description=(
@@ -435,6 +441,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=CNML,
         name="Conseil national des missions locales",
+        article="le",
         acronym="CNML",
         kind=PartnerKind.ADVISORY_BODY,
         description=(
@@ -446,6 +453,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=ETAT_EMPLOI,
         name="Secrétariat d'État chargé de l'emploi",
+        article="le",
         kind=PartnerKind.STATE,
         description=(
             "Représente l'État dans l'accord de partenariat renforcé de 2010 avec Pôle emploi et "
@@ -455,6 +463,7 @@ PARTNERS: tuple[PartnerData, ...] = (
     PartnerData(
         slug=AMF,
         name="Association des maires de France et des présidents d'intercommunalité",
+        article="l’",
         acronym="AMF",
         kind=PartnerKind.ELECTED_OFFICIALS,
         founded_year=1907,
@@ -1448,6 +1457,7 @@ def load_demo_data() -> LoadReport:
             values={
                 "name": item.name,
                 "acronym": item.acronym,
+                "article": item.article,
                 "kind": item.kind,
                 "description": item.description,
                 "founded_year": item.founded_year,

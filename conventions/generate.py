@@ -34,8 +34,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
-from django.utils.text import slugify
 
+from conventions.typography import ascii_slug
 from partners.enums import PartnerKind, TerritoryKind
 from partners.models import Partner, Territory
 
@@ -508,7 +508,7 @@ class Generator:
                     found.territory = territory
                     completed.append(found)
                 return found
-            base = slug or slugify(acronym or name)[:70]
+            base = slug or ascii_slug(acronym or name)[:70]
             unique, number = base, 1
             while unique in slugs:
                 number += 1

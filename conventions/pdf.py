@@ -22,11 +22,15 @@ they are deleted after DOSSIER_LIFETIME.
 """
 
 import datetime
+import functools
+import io
 import json
 import logging
 import mimetypes
 import posixpath
+import re
 import threading
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,12 +43,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
+from fontTools.ttLib import TTFont
+from text_unidecode import unidecode
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .enums import Status
 from .models import Convention
+from .typography import NNBSP, ascii_slug, french_spacing
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +121,75 @@ class StorageUrlFetcher(URLFetcher):
         raise RefusedUrl(f"Ressource refusée (ni statique ni média) : {url[:200]}")
 
 
+# Text ----------------------------------------------------------------------------------------
+
+# The faces static/pdf/print.css embeds. A character they lack would be drawn in whatever font the
+# server has (another look), or as a box when none has it (emoji): the text is made to fit them.
+PDF_FONTS = (
+    "vendor/source-sans-3/source-sans-3-latin-400-normal.woff",
+    "vendor/source-sans-3/source-sans-3-latin-400-italic.woff",
+    "vendor/source-sans-3/source-sans-3-latin-700-normal.woff",
+)
+# Characters the fonts lack with a drawable stand-in; other letters are transliterated ("Ł" ->
+# "L"), other symbols and emoji left out.
+SUBSTITUTES = {
+    "\u202f": "\u00a0",  # narrow no-break space (before ; ! ?): a no-break space
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u2011": "-",  # non-breaking hyphen
+    "→": "->",
+    "←": "<-",
+    "⇒": "=>",
+    "↔": "<->",
+}
+
+
+@functools.cache
+def drawable_characters() -> frozenset[str]:
+    """The characters every embedded face draws."""
+    faces = []
+    for name in PDF_FONTS:
+        font = TTFont(io.BytesIO(read_static(name)))
+        faces.append(set(font.getBestCmap()))
+    return frozenset(map(chr, set.intersection(*faces)))
+
+
+def _drawable(character: str, drawable: frozenset[str]) -> str:
+    if character in SUBSTITUTES:
+        return SUBSTITUTES[character]
+    decomposed = unicodedata.normalize("NFKD", character)
+    if decomposed != character and all(c in drawable for c in decomposed):
+        return decomposed
+    if unicodedata.category(character)[0] in "LN":
+        ascii_form = unidecode(character)
+        if ascii_form and all(c in drawable for c in ascii_form):
+            return ascii_form
+    return ""
+
+
+def drawable_text(text: str) -> str:
+    """`text` with only characters the embedded fonts draw: "🎉 Fête ✓ → ★" -> " Fête  -> "."""
+    drawable = drawable_characters()
+    text = unicodedata.normalize("NFC", text)
+    if all(c in drawable or c in "\n\r\t" for c in text):
+        return text
+    return "".join(c if c in drawable or c in "\n\r\t" else _drawable(c, drawable) for c in text)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def typeset(html: str) -> str:
+    """The document's text with French spacing (conventions/typography.py), and every character
+    drawable by the embedded fonts. Markup is ASCII: only texts and attribute values change."""
+    parts = _TAG.split(drawable_text(html))
+    parts[::2] = [french_spacing(part) for part in parts[::2]]
+    # The narrow no-break space is not in the fonts: a no-break space stands for it.
+    return "".join(parts).replace(NNBSP, SUBSTITUTES[NNBSP])
+
+
 def render_pdf(html: str) -> bytes:
+    html = typeset(html)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StorageUrlFetcher()).write_pdf()
 
 
@@ -124,8 +198,7 @@ def render_pdf(html: str) -> bytes:
 
 def summary_filename(convention: Convention) -> str:
     """convention-<reference>-<slug>.pdf, ASCII only: safe in any header and any file system."""
-    # An apostrophe separates words ("l'État" -> "l-etat"), slugify would glue them.
-    slug = slugify(convention.title.replace("'", " ").replace("\u2019", " "))[:80].rstrip("-")
+    slug = ascii_slug(convention.title)[:80].rstrip("-")
     return f"convention-{'-'.join(filter(None, [convention.reference, slug]))}.pdf"
 
 

@@ -57,7 +57,7 @@ class PartnerAdmin(HistoryAdmin):
         },
     }
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug", "kind", "territory"]}),
+        (None, {"fields": ["name", "acronym", "article", "slug", "kind", "territory"]}),
         ("Présentation", {"fields": ["description", "website", "founded_year", "logo"]}),
     ]
     inlines = [KeyFigureInline, ContactInline]

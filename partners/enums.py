@@ -21,3 +21,13 @@ class TerritoryKind(models.TextChoices):
     DEPARTMENT = "department", "Département"
     OVERSEAS = "overseas", "Outre-mer"
     LOCAL = "local", "Bassin d'emploi ou commune"
+
+
+class Article(models.TextChoices):
+    """The article a sentence puts before the organisation's name: « avec l’AMF »."""
+
+    ELIDED = "l’", "l’ (l’AMF, l’Union nationale…)"
+    MASCULINE = "le", "le (le Service militaire adapté)"
+    FEMININE = "la", "la (la DGOM)"
+    PLURAL = "les", "les (les Entreprises…)"
+    NONE = "", "aucun (France Travail)"

@@ -56,6 +56,7 @@ class PartnerForm(BootstrapFormMixin, forms.ModelForm):
         fields = [
             "name",
             "acronym",
+            "article",
             "kind",
             "territory",
             "description",

@@ -2,12 +2,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from conventions.typography import ascii_slug, with_article
 from conventions.uploads import LOGO_HELP_TEXT, logo_upload_to, validate_logo
 
-from .enums import PartnerKind, TerritoryKind
+from .enums import Article, PartnerKind, TerritoryKind
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -53,7 +53,7 @@ class Territory(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = ascii_slug(self.name)
         super().save(*args, **kwargs)
 
 
@@ -62,6 +62,14 @@ class Partner(models.Model):
 
     name = models.CharField("nom", max_length=255, unique=True)
     acronym = models.CharField("sigle", max_length=30, blank=True)
+    article = models.CharField(
+        "article",
+        max_length=3,
+        choices=Article.choices,
+        blank=True,
+        default=Article.NONE,
+        help_text="Celui qu’une phrase met devant le nom : « avec l’AMF », « de la DGOM ».",
+    )
     slug = models.SlugField("identifiant", max_length=80, unique=True)
     kind = models.CharField("type", max_length=30, choices=PartnerKind.choices)
     description = models.TextField("présentation", blank=True)
@@ -117,7 +125,7 @@ class Partner(models.Model):
 
     def unique_slug(self) -> str:
         """The acronym (or name) as a slug, numbered when another partner already has it."""
-        base = slugify(self.acronym or self.name)[:70] or "partenaire"
+        base = ascii_slug(self.acronym or self.name)[:70] or "partenaire"
         taken = set(
             Partner.objects.filter(slug__startswith=base)
             .exclude(pk=self.pk)
@@ -132,6 +140,11 @@ class Partner(models.Model):
     @property
     def short_name(self):
         return self.acronym or self.name
+
+    def in_sentence(self, preposition: str = "", *, full: bool = False) -> str:
+        """ "avec l’AMF", "de la DGOM", "du Service militaire adapté" (full: the name, not the
+        acronym): conventions/typography.py contracts de + le, à + les..."""
+        return with_article(self.name if full else self.short_name, self.article, preposition)
 
 
 class KeyFigure(models.Model):

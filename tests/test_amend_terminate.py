@@ -131,7 +131,7 @@ def test_editor_adds_an_amendment_and_sees_its_effect(editor_client, convention)
     )
     content = page(response)
     assert "L&#x27;avenant n° 1 a été enregistré." in content
-    assert "<strong>Avenant n° 1</strong> du 1 mars 2025 : Prolongation" in content
+    assert "<strong>Avenant n° 1</strong> du 1er mars 2025 : Prolongation" in content
     assert "date de fin portée au 30 juin 2027" in content
 
 

@@ -167,7 +167,7 @@ def test_page_shows_every_fact_of_the_convention(signed_in, amf_convention):
         "Association des maires de France (AMF)",
         "le 29 mai 2024 à Paris",
         "Congrès des maires",
-        "1 juin 2024",  # effective date
+        "1er juin 2024",  # effective date
         "3 ans",
         "31 mai 2027",  # end date
         "3 mois, à donner au plus tard le 28 février 2027",
@@ -191,8 +191,8 @@ def test_page_shows_every_fact_of_the_convention(signed_in, amf_convention):
         "Un comité de suivi réunit les parties.",
         "tous les 12 mois",
         "Communiqué de presse commun.",
-        "150\xa0000 €",
-        "Avenant n° 1</strong> du 1 janvier 2025 : Ajout d&#x27;un axe numérique",
+        "150\xa0000\xa0€",
+        "Avenant n° 1</strong> du 1er janvier 2025 : Ajout d&#x27;un axe numérique",
         "Comité de suivi du 15 janvier 2025",
         "Bilan de la première année",
         "Convention AMF 2020",

@@ -110,7 +110,7 @@ def test_2010_agreement_binds_three_parties_for_five_years(loaded):
     assert agreement.signed_on == D(2010, 1, 26)
     assert agreement.signed_at == "Paris"
     assert (agreement.effective_on, agreement.end_on) == (D(2010, 1, 1), D(2014, 12, 31))
-    assert agreement.duration_label == "2010-2014"
+    assert agreement.duration_label == "2010–2014"
     assert agreement.end_on.year - agreement.effective_on.year + 1 == 5
 
 

@@ -352,7 +352,7 @@ def test_partner_page_shows_identity_figures_contacts_and_conventions(reader_cli
     assert '<span class="badge status-badge status-in_force">En vigueur</span>' in text
     assert '<span class="badge status-badge status-expired">Échue</span>' in text
     assert "Convention cadre nationale" in text
-    assert "1 mars 2015" in text
+    assert "1er mars 2015" in text
     assert date_format(old.end_on, "j F Y") in text
     assert f'<a href="{detail_url(unml)}">UNML</a>' in text
 

@@ -102,7 +102,7 @@ def test_2010_agreement_summary_names_its_three_parties_and_its_period(reader_cl
         assert party in text
     for signatory in ("Laurent Wauquiez", "Christian Charpy", "Bernard Perrut"):
         assert signatory in text
-    assert "Période 2010-2014" in text
+    assert "Période 2010–2014" in text
     assert "Date de fin 31 décembre 2014" in text
     assert "150 000 jeunes" in text
     assert "signée le 26 janvier 2010" in text.lower() or "le 26 janvier 2010 à Paris" in text
@@ -289,7 +289,7 @@ def test_partner_dossier_has_a_cover_a_table_of_contents_and_each_summary(reader
     response = reader_client.get(reverse("conventions:partner_dossier", args=[amf.slug]))
 
     pages = pdf_pages(response)
-    assert "Conventions avec AMF" in pages[0]
+    assert "Conventions avec l’AMF" in pages[0]
     assert "Sommaire" in pages[1]
     for title in titles:
         assert title in pages[1]

@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # French typography filters in every template (long_date, count, amount, named...).
+            "builtins": ["conventions.templatetags.typography"],
         },
     },
 ]

@@ -38,6 +38,7 @@ from ..enums import (
     Status,
     TerminationMethod,
 )
+from ..typography import year_range
 from .taxonomy import Audience, Theme
 
 MIN_SIGNED_PARTIES = 2
@@ -1168,7 +1169,7 @@ class Convention(models.Model):
                 return f"{years} an" if years == 1 else f"{years} ans"
             return f"{self.duration_months} mois"
         if self.period_end and self.effective_on:
-            return f"{self.effective_on.year}-{self.period_end.year}"
+            return year_range(self.effective_on.year, self.period_end.year)
         return ""
 
 

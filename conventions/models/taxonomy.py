@@ -1,8 +1,9 @@
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+from ..typography import ascii_slug
 
 
 def count_of(queryset: models.QuerySet, field: str) -> Coalesce:
@@ -43,7 +44,7 @@ class Label(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = ascii_slug(self.name)
         super().save(*args, **kwargs)
 
 

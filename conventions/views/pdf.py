@@ -70,7 +70,7 @@ class PartnerDossierView(DossierView):
         partner = get_object_or_404(Partner, slug=slug)
         conventions = dossier_order(Convention.objects.for_detail().for_partner(partner))
         cover = pdf.DossierCover(
-            title=f"Conventions avec {partner.short_name}",
+            title=f"Conventions {partner.in_sentence('avec')}",
             subtitle=partner.name if partner.acronym else "",
             # Read from the storage by WeasyPrint (pdf.StorageUrlFetcher), never served publicly.
             logo_url=partner.logo.url if partner.logo else "",
