@@ -170,7 +170,7 @@ def test_page_shows_every_fact_of_the_convention(signed_in, amf_convention):
         "1er juin 2024",  # effective date
         "3 ans",
         "31 mai 2027",  # end date
-        "3 mois, à donner au plus tard le 28 février 2027",
+        "3&nbsp;mois, à donner au plus tard le 28 février 2027",
         "Reconduction tacite</dt>\n          <dd>Oui",
         "Stéphane Valli</strong>, Président de l&#x27;UNML",
         "pour le Président de l&#x27;AMF, par délégation",

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from conventions import services
 from conventions.models import Axis, Commitment, Convention, Party
+from conventions.views.lifecycle import new_draft_url
 from tests.factories import AxisFactory, CommitmentFactory, ConventionFactory
 
 on_postgresql = pytest.mark.skipif(
@@ -90,5 +91,5 @@ def test_database_lost_during_a_renewal_saves_nothing_and_the_next_request_succe
     response = client.post(renew)
     renewal = Convention.objects.get(predecessor=convention)
     assert response.status_code == 302
-    assert response["Location"] == reverse("conventions:convention_update", args=[renewal.pk])
+    assert response["Location"] == new_draft_url(renewal)
     assert renewal.axes.get().commitments.get().text == "Diffuser un guide aux maires"

@@ -143,9 +143,9 @@ def test_the_framework_page_lists_its_financial_conventions_by_year_with_the_tot
     assert part.index("2021") < part.index("2022")
     assert f'href="{detail_url(first)}"' in part
     assert f'href="{detail_url(second)}"' in part
-    assert "850\u00a0000&nbsp;€" in part
-    assert "900\u00a0000&nbsp;€" in part
-    assert "1\u00a0750\u00a0000&nbsp;€" in part
+    assert "850\u00a0000\u00a0€" in part
+    assert "900\u00a0000\u00a0€" in part
+    assert "1\u00a0750\u00a0000\u00a0€" in part
 
 
 def test_a_financial_convention_links_to_its_framework(reader_client, funded):
@@ -164,7 +164,7 @@ def test_the_total_says_when_an_amount_is_unknown(reader_client, funded):
     financial(funded, 2023)
     part = section(page(reader_client.get(detail_url(funded))))
     assert "montant non renseigné" in part
-    assert "1\u00a0750\u00a0000&nbsp;€" in part
+    assert "1\u00a0750\u00a0000\u00a0€" in part
 
 
 def page_queries(client, convention) -> int:
@@ -187,8 +187,8 @@ def test_the_pdf_lists_the_financial_conventions_and_their_total(funded):
     html = summary_html(convention)
     assert "Conventions d'application" in html
     assert "2021 — " in html
-    assert "850\u00a0000&nbsp;€" in html
-    assert "1\u00a0750\u00a0000&nbsp;€" in html
+    assert "850\u00a0000\u00a0€" in html
+    assert "1\u00a0750\u00a0000\u00a0€" in html
 
 
 def test_the_pdf_file_reads_the_years_amounts_and_total(reader_client, funded):

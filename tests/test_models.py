@@ -48,7 +48,7 @@ def test_end_date_is_the_end_of_an_explicit_period():
         period_end=D(2025, 12, 31),
     )
     assert convention.end_on == D(2025, 12, 31)
-    assert convention.duration_label == "2023-2025"
+    assert convention.duration_label == "2023–2025"
 
 
 def test_open_ended_convention_has_no_end_date():

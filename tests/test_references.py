@@ -60,14 +60,15 @@ def test_a_renewal_signed_later_is_numbered_in_its_signature_year(
 def test_a_declination_signed_later_is_numbered_in_its_signature_year(
     today_2026, editor_client, editor
 ):
-    national = ConventionFactory(signed_on=D(2019, 1, 10))
+    # Still in force in 2026 (an ended convention takes no declination).
+    national = ConventionFactory(signed_on=D(2025, 1, 10))
     mission_locale = PartnerFactory(kind=PartnerKind.MISSION_LOCALE)
     declination = convention_decline(convention=national, partner=mission_locale, by=editor)
     assert declination.reference == "CONV-2026-001"
 
-    declination = sign_on_the_staff_page(editor_client, declination, "2019-04-02")
+    declination = sign_on_the_staff_page(editor_client, declination, "2025-04-02")
 
-    assert declination.reference == "CONV-2019-002"
+    assert declination.reference == "CONV-2025-002"
 
 
 def test_a_draft_signed_in_the_admin_is_renumbered(today_2026, admin_client):

@@ -11,6 +11,7 @@ from accounts.models import ReminderKind, ReminderPreferences, SentReminder
 from accounts.reminders import due_reminders, french_date, relative_day, send_reminders
 from accounts.roles import READER
 from conventions.enums import CommitmentStatus
+from conventions.typography import french_spacing
 from tests.factories import (
     CommitmentFactory,
     ConventionFactory,
@@ -113,10 +114,17 @@ def test_commitment_is_reminded_within_the_threshold_then_once_more_when_overdue
     assert send_reminders(on=datetime.date(2026, 4, 20)) == 0
     soon, late = (message.body for message in mail.outbox)
     text = commitment.text
-    assert f"Réaliser l'action « {text} » au plus tard le 15 mars 2026 (dans 23 jours)" in soon
+    # The digest is set in French typography (non-breaking spaces inside « » and before ":").
+    assert (
+        french_spacing(f"Réaliser l'action « {text} » au plus tard le 15 mars 2026 (dans 23 jours)")
+        in soon
+    )
     assert "Actions et engagements à échéance" in soon
     assert (
-        f"Réaliser l'action « {text} » : échéance dépassée depuis le 15 mars 2026 (il y a 5 jours)"
+        french_spacing(
+            f"Réaliser l'action « {text} » : échéance dépassée depuis le 15 mars 2026 "
+            "(il y a 5 jours)"
+        )
         in late
     )
     assert "Actions et engagements en retard" in late
@@ -259,8 +267,11 @@ def test_overdue_deadlines_say_since_when():
         "Tenir le bilan annuel, attendu depuis le 1er janvier 2025 (il y a plus de 2 mois)" in body
     )
     assert (
-        "Faire signer les déclinaisons locales ou régionales : échéance dépassée depuis "
-        "le 1er mars 2025 (il y a 10 jours)" in body
+        french_spacing(
+            "Faire signer les déclinaisons locales ou régionales : échéance dépassée depuis "
+            "le 1er mars 2025 (il y a 10 jours)"
+        )
+        in body
     )
 
 
