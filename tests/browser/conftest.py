@@ -76,6 +76,12 @@ def context(context, csp_violations):
     assert csp_violations == [], "the Content-Security-Policy blocked something"
 
 
+@pytest.fixture(autouse=True)
+def site_url(live_server, settings):
+    """Links built for outside the site (calendar feed, e-mails) lead to the test's server."""
+    settings.SITE_URL = live_server.url
+
+
 def make_user(username: str, role: str):
     groups = sync_roles()
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
